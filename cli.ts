@@ -15,4 +15,35 @@ program
 
 // --- subcommands (one block each; keep alphabetical) ---
 
+program
+  .command('agent')
+  .description('Run the host agent (port 9101): CPU, memory, disk, network and top-process metrics on /metrics for Prometheus to scrape.')
+  .option('--port <port>', 'listen port (AGENT_PORT, default 9101)')
+  .option('--host <address>', 'listen address (AGENT_HOST, default 0.0.0.0)')
+  .option('--interval <seconds>', 'collection interval (AGENT_INTERVAL_SECONDS, default 5)')
+  .option('--process-interval <seconds>', 'top-process collection interval (AGENT_PROCESS_INTERVAL_SECONDS, default: --interval)')
+  .option('--top <n>', 'top processes by CPU and by memory; 0 turns them off (AGENT_TOP_PROCESSES, default 10)')
+  .option('--backend <name>', 'auto, procfs (Linux) or systeminformation (AGENT_BACKEND, default auto)')
+  .option('--data-dir <dir>', 'state directory (DATA_DIR, default ./.vigil)')
+  .action(async (o: Record<string, string | undefined>) => {
+    const { runService } = await import('./common/service.js');
+    const { main } = await import('./agent/main.js');
+    const overrides = Object.fromEntries(
+      Object.entries({
+        AGENT_PORT: o.port, AGENT_HOST: o.host, AGENT_INTERVAL_SECONDS: o.interval,
+        AGENT_PROCESS_INTERVAL_SECONDS: o.processInterval, AGENT_TOP_PROCESSES: o.top,
+        AGENT_BACKEND: o.backend, DATA_DIR: o.dataDir,
+      }).filter(([, v]) => v !== undefined),
+    );
+    await runService('agent', () => main(overrides));
+  });
+
+program
+  .command('dashboard')
+  .description('Run the dashboard service (port 5000, DASHBOARD_PORT): the web UI and the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd).')
+  .action(async () => {
+    const { main } = await import('./dashboard/main.js');
+    await main();
+  });
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { boundPort, closeServer, listen } from '../common/http/server.js';
+import { createLogger } from '../common/logger.js';
+import { createApp, type Dashboard } from '../dashboard/app.js';
+import { loadConfig } from '../dashboard/config.js';
+import { startRegistration } from './register.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+async function dashboard(env: Record<string, string> = {}): Promise<{ url: string; app: Dashboard }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-reg-'));
+  const app = await createApp({ config: loadConfig({ DATA_DIR: dir, ...env }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+  const server: Server = await listen(app.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
+  cleanups.push(async () => {
+    await closeServer(server);
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { url: `http://127.0.0.1:${boundPort(server)}`, app };
+}
+
+describe('startRegistration', () => {
+  it('registers, renews on the heartbeat and deregisters on stop', async () => {
+    const d = await dashboard({ DASHBOARD_TOKEN: 't0ken' });
+    const reg = startRegistration({
+      registerUrl: `${d.url}/api/v1/sd/register`,
+      address: '127.0.0.1:9101',
+      labels: { hostname: 'test-host' },
+      intervalMs: 20,
+      token: 't0ken',
+      logger: createLogger('agent', 'silent'),
+    });
+    await reg.registered;
+    expect(d.app.store.targetGroups()).toEqual([{ targets: ['127.0.0.1:9101'], labels: { hostname: 'test-host' } }]);
+    const first = d.app.store.list()[0]?.renewedAt ?? 0;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(d.app.store.list()[0]?.renewedAt ?? 0).toBeGreaterThan(first);
+    await reg.stop();
+    expect(d.app.store.list()).toEqual([]);
+  });
+
+  it('keeps retrying until the dashboard is up', async () => {
+    const { freePort } = await import('../test/helpers/ports.js');
+    const port = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-reg-'));
+    const reg = startRegistration({
+      registerUrl: `http://127.0.0.1:${port}/api/v1/sd/register`,
+      address: 'host-b:9101',
+      intervalMs: 20,
+      logger: createLogger('agent', 'silent'),
+    });
+    let done = false;
+    void reg.registered.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(done).toBe(false);
+    const app = await createApp({ config: loadConfig({ DATA_DIR: dir }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+    const server = await listen(app.app, port, '127.0.0.1', 'DASHBOARD_PORT');
+    cleanups.push(async () => {
+      await closeServer(server);
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    cleanups.push(() => reg.stop());
+    await reg.registered;
+    expect(app.store.targetGroups()).toEqual([{ targets: ['host-b:9101'], labels: {} }]);
+  });
+});
