@@ -1,0 +1,122 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { HostMetrics } from '../../metrics.js';
+import { splitFields, type Collector } from '../collector.js';
+
+/** ProcStat is what the agent reads from /proc/<pid>/stat. */
+export interface PidStat {
+  pid: number;
+  name: string;
+  /** utime + stime, clock ticks. */
+  cpuTicks: number;
+  /** Start time after boot, clock ticks: with the pid, identifies the process across pid reuse. */
+  start: number;
+  /** Resident set size, pages. */
+  rssPages: number;
+}
+
+/** parsePidStat parses /proc/<pid>/stat; the name may hold spaces and parentheses. */
+export function parsePidStat(pid: number, text: string): PidStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const f = splitFields(text.slice(close + 2));
+  // After the name: state(0) ppid(1) … utime(11) stime(12) … starttime(19) vsize(20) rss(21)
+  const utime = Number(f[11]);
+  const stime = Number(f[12]);
+  const start = Number(f[19]);
+  const rss = Number(f[21]);
+  if (![utime, stime, start, rss].every(Number.isFinite)) return undefined;
+  return { pid, name: text.slice(open + 1, close), cpuTicks: utime + stime, start, rssPages: rss };
+}
+
+/** ProcessUsage is the use of all processes of one name. */
+export interface ProcessUsage {
+  name: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  count: number;
+}
+
+/**
+ * topProcesses picks the N names using most CPU and the N using most memory (the union, so at most
+ * 2N series whatever the number of processes).
+ */
+export function topProcesses(usage: ProcessUsage[], n: number): ProcessUsage[] {
+  // Names using nothing (idle kernel threads) are not "top" of anything; leave them out.
+  const byCpu = usage.filter((u) => u.cpuPercent > 0).sort((a, b) => b.cpuPercent - a.cpuPercent || a.name.localeCompare(b.name)).slice(0, n);
+  const byMem = usage.filter((u) => u.memoryBytes > 0).sort((a, b) => b.memoryBytes - a.memoryBytes || a.name.localeCompare(b.name)).slice(0, n);
+  return [...new Set([...byCpu, ...byMem])];
+}
+
+/** mapLimit maps with at most `limit` promises in flight. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * ProcessCollector reads /proc/<pid>/stat of every process (no `ps` process) and publishes the top N
+ * process names by CPU and by memory. Processes of the same name are summed, as seed 001 reported
+ * them, which also bounds cardinality on a host with thousands of processes.
+ */
+export class ProcessCollector implements Collector {
+  readonly name = 'processes';
+  private prev = new Map<number, { start: number; cpuTicks: number }>();
+  private prevAt = 0;
+
+  constructor(
+    private readonly m: HostMetrics,
+    private readonly procfs: string,
+    private readonly topN: number,
+    private readonly ticksPerSecond = 100,
+    private readonly pageSize = 4096,
+  ) {}
+
+  async collect(): Promise<void> {
+    const entries = await readdir(this.procfs);
+    const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number);
+    const now = performance.now();
+    const stats = await mapLimit(pids, 32, async (pid) => {
+      try {
+        return parsePidStat(pid, await readFile(join(this.procfs, String(pid), 'stat'), 'latin1'));
+      } catch {
+        return undefined; // exited since readdir
+      }
+    });
+    const elapsed = this.prevAt ? (now - this.prevAt) / 1000 : 0;
+    const byName = new Map<string, ProcessUsage>();
+    const seen = new Map<number, { start: number; cpuTicks: number }>();
+    for (const s of stats) {
+      if (!s) continue;
+      seen.set(s.pid, { start: s.start, cpuTicks: s.cpuTicks });
+      const before = this.prev.get(s.pid);
+      const dTicks = before && before.start === s.start ? Math.max(0, s.cpuTicks - before.cpuTicks) : 0;
+      const u = byName.get(s.name) ?? { name: s.name, cpuPercent: 0, memoryBytes: 0, count: 0 };
+      if (elapsed > 0) u.cpuPercent += (dTicks / this.ticksPerSecond / elapsed) * 100;
+      u.memoryBytes += s.rssPages * this.pageSize;
+      u.count++;
+      byName.set(s.name, u);
+    }
+    this.prev = seen;
+    this.prevAt = now;
+    const top = topProcesses([...byName.values()], this.topN);
+    const total = totalmem();
+    const m = this.m;
+    m.processesTotal.set(seen.size);
+    m.topMemBytes.replace(top.map((u) => ({ labels: { process: u.name }, value: u.memoryBytes })));
+    m.topMemPercent.replace(top.map((u) => ({ labels: { process: u.name }, value: (u.memoryBytes / total) * 100 })));
+    m.topCount.replace(top.map((u) => ({ labels: { process: u.name }, value: u.count })));
+    // CPU needs two readings; until then publish no CPU samples rather than zeros.
+    m.topCpu.replace(elapsed > 0 ? top.map((u) => ({ labels: { process: u.name }, value: u.cpuPercent })) : []);
+  }
+}

@@ -1,0 +1,33 @@
+import type { Env } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
+import { closeServer, listen } from '../common/http/server.js';
+import type { RunningService } from '../common/service.js';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { readHostConstants } from './host-constants.js';
+import { identify } from './identity.js';
+
+/**
+ * main starts `vigil agent`: reads the environment (with flag overrides), listens first so that a port
+ * in use fails at once, then collects. Readiness turns true after the first collection.
+ */
+export async function main(overrides: Env = {}): Promise<RunningService> {
+  const config = loadConfig({ ...process.env, ...overrides });
+  const logger = createLogger('agent', config.logLevel);
+  const [identity, host] = await Promise.all([
+    identify({ override: config.serverId, rootfs: config.rootfs, dataDir: config.dataDir }),
+    readHostConstants(),
+  ]);
+  const agent = await createApp(config, { logger, identity, host });
+  const server = await listen(agent.app, config.port, config.host, 'AGENT_PORT');
+  logger.info({ port: config.port, host: config.host, serverId: identity.serverId, backend: config.backend, intervalSeconds: config.intervalSeconds }, 'agent listening');
+  await agent.start();
+  logger.info('first collection done; ready');
+  return {
+    async close() {
+      logger.info('stopping');
+      await agent.stop();
+      await closeServer(server);
+    },
+  };
+}
