@@ -40,10 +40,18 @@ program
 
 program
   .command('dashboard')
-  .description('Run the dashboard service (port 5000, DASHBOARD_PORT): the web UI and the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd).')
-  .action(async () => {
+  .description('Run the dashboard service (port 5000): the web UI and the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd).')
+  .option('--port <port>', 'listen port (DASHBOARD_PORT, default 5000)')
+  .option('--host <address>', 'listen address (DASHBOARD_HOST, default all interfaces)')
+  .option('--sd-ttl <seconds>', 'seconds a registration lives without a heartbeat (DASHBOARD_SD_TTL_SECONDS, default 60)')
+  .option('--data-dir <dir>', 'state directory (DATA_DIR, default ./.vigil)')
+  .action(async (o: Record<string, string | undefined>) => {
+    const { runService } = await import('./common/service.js');
     const { main } = await import('./dashboard/main.js');
-    await main();
+    const overrides = Object.fromEntries(
+      Object.entries({ DASHBOARD_PORT: o.port, DASHBOARD_HOST: o.host, DASHBOARD_SD_TTL_SECONDS: o.sdTtl, DATA_DIR: o.dataDir }).filter(([, v]) => v !== undefined),
+    );
+    await runService('dashboard', () => main(overrides));
   });
 
 await program.parseAsync(process.argv);

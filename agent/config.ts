@@ -1,4 +1,4 @@
-import { parseEnv, envEnum, envNumber, envPort, envString, type Env } from '../common/config.js';
+import { parseEnv, envEnum, envNumber, envPort, envString, envUrl, type Env } from '../common/config.js';
 import { dataDir } from '../common/data-dir.js';
 import { ConfigError } from '../common/errors.js';
 import { DEFAULT_DISK_DEVICES_EXCLUDE } from './collectors/procfs/diskio.js';
@@ -22,6 +22,9 @@ export interface AgentConfig {
   dataDir: string; // DATA_DIR, default ./.vigil
   logLevel: string; // LOG_LEVEL
   token?: string; // DASHBOARD_TOKEN
+  registerUrl?: string; // VIGIL_REGISTER_URL: the dashboard's /api/v1/sd/register; unset = no self-registration
+  advertiseAddress?: string; // VIGIL_ADVERTISE_ADDRESS: host:port to register, default <hostname>:<port>
+  registerIntervalSeconds: number; // VIGIL_REGISTER_INTERVAL_SECONDS: heartbeat, default 15 s
 }
 
 /** Defaults, with units. */
@@ -60,6 +63,9 @@ export function loadConfig(env: Env, platform: NodeJS.Platform = process.platfor
       AGENT_SERVER_ID: envString(),
       LOG_LEVEL: envEnum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
       DASHBOARD_TOKEN: envString(),
+      VIGIL_REGISTER_URL: envUrl(),
+      VIGIL_ADVERTISE_ADDRESS: envString(),
+      VIGIL_REGISTER_INTERVAL_SECONDS: envNumber({ min: 1, max: 3600, what: 'a number of seconds' }),
     },
     env,
   );
@@ -85,5 +91,8 @@ export function loadConfig(env: Env, platform: NodeJS.Platform = process.platfor
     dataDir: dataDir(env),
     logLevel: e.LOG_LEVEL ?? 'info',
     token: e.DASHBOARD_TOKEN,
+    registerUrl: e.VIGIL_REGISTER_URL,
+    advertiseAddress: e.VIGIL_ADVERTISE_ADDRESS,
+    registerIntervalSeconds: e.VIGIL_REGISTER_INTERVAL_SECONDS ?? 15,
   };
 }

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { readHostConstants } from './host-constants.js';
 import { identify } from './identity.js';
+import { startRegistration } from './register.js';
 
 /**
  * main starts `vigil agent`: reads the environment (with flag overrides), listens first so that a port
@@ -23,9 +24,21 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   logger.info({ port: config.port, host: config.host, serverId: identity.serverId, backend: config.backend, intervalSeconds: config.intervalSeconds }, 'agent listening');
   await agent.start();
   logger.info('first collection done; ready');
+  // Self-registration with the dashboard's service discovery, for agents Prometheus cannot find by DNS.
+  const registration = config.registerUrl
+    ? startRegistration({
+        registerUrl: config.registerUrl,
+        address: config.advertiseAddress ?? `${identity.hostname}:${config.port}`,
+        labels: { hostname: identity.hostname, server_id: identity.serverId },
+        intervalMs: config.registerIntervalSeconds * 1000,
+        token: config.token,
+        logger,
+      })
+    : undefined;
   return {
     async close() {
       logger.info('stopping');
+      await registration?.stop();
       await agent.stop();
       await closeServer(server);
     },

@@ -1,23 +1,31 @@
 import { Registry } from 'prom-client';
+import type { Env } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { closeServer, listen } from '../common/http/server.js';
-import { runService } from '../common/service.js';
+import type { RunningService } from '../common/service.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 
-/** main runs `vigil dashboard`: the only place that reads process.env for the dashboard. */
-export async function main(): Promise<void> {
-  await runService('dashboard', async () => {
-    const config = loadConfig(process.env);
-    const logger = createLogger('dashboard', config.logLevel);
-    const dashboard = await createApp({ config, logger, registry: new Registry() });
-    const server = await listen(dashboard.app, config.port, config.host, 'DASHBOARD_PORT');
-    logger.info({ port: config.port, dataDir: config.dataDir, sdTtlSeconds: config.sdTtlSeconds }, 'dashboard listening');
-    return {
-      async close() {
-        await closeServer(server);
-        await dashboard.close();
-      },
-    };
-  });
+/**
+ * main starts `vigil dashboard` from the environment (with flag overrides): the only place that reads
+ * process.env for the dashboard.
+ */
+export async function main(overrides: Env = {}): Promise<RunningService> {
+  const config = loadConfig({ ...process.env, ...overrides });
+  const logger = createLogger('dashboard', config.logLevel);
+  const dashboard = await createApp({ config, logger, registry: new Registry() });
+  let server;
+  try {
+    server = await listen(dashboard.app, config.port, config.host, 'DASHBOARD_PORT');
+  } catch (err) {
+    await dashboard.close();
+    throw err;
+  }
+  logger.info({ port: config.port, dataDir: config.dataDir, sdTtlSeconds: config.sdTtlSeconds }, 'dashboard listening');
+  return {
+    async close() {
+      await closeServer(server);
+      await dashboard.close();
+    },
+  };
 }
