@@ -39,6 +39,23 @@ program
   });
 
 program
+  .command('alerts')
+  .description('Run the alerts service (port 9103): receives alerts (Alertmanager API v2 and webhook), emails them with charts, posts to Slack and webhooks, forwards to Alertmanager; nothing accepted is lost.')
+  .option('--port <port>', 'listen port (ALERTS_PORT, default 9103)')
+  .option('--host <address>', 'listen address (ALERTS_HOST, default all interfaces)')
+  .option('--data-dir <dir>', 'state directory: outbox, journal, history (DATA_DIR, default ./.vigil)')
+  .option('--mail-catcher', 'store emails as .eml under DATA_DIR/mail when no SMTP_HOST is set (ALERTS_MAIL_CATCHER)')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const { runService } = await import('./common/service.js');
+    const { main } = await import('./alerts/main.js');
+    const overrides = Object.fromEntries(
+      Object.entries({ ALERTS_PORT: o.port, ALERTS_HOST: o.host, DATA_DIR: o.dataDir, ALERTS_MAIL_CATCHER: o.mailCatcher ? 'true' : undefined })
+        .filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    await runService('alerts', () => main(overrides));
+  });
+
+program
   .command('dashboard')
   .description('Run the dashboard service (port 5000): the web UI and the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd).')
   .option('--port <port>', 'listen port (DASHBOARD_PORT, default 5000)')

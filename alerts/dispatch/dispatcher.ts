@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../common/logger.js';
+import { fingerprint, isResolved, type Alert } from '../alert.js';
+import type { HistoryStore } from '../history/history-store.js';
+import type { AlertsMetrics } from '../metrics.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { groupOf, recordEvent, toNotificationAlert, type AlertState } from './alert-state.js';
+import { memberKey, type FlapSummary, type Notification, type NotificationKind } from './notification.js';
+import { route, type RouteDefaults } from './router.js';
+import type { SilenceChecker } from './silences.js';
+
+/** DispatcherTimings are the decision timings, in seconds. */
+export interface DispatcherTimings {
+  groupWait: number;
+  repeatInterval: number;
+  flapThreshold: number;
+  flapWindow: number;
+  resolvedRetention: number;
+  forwardResendInterval: number;
+}
+
+/** DispatcherDeps are what the dispatcher decides with and delivers through. */
+export interface DispatcherDeps {
+  timings: DispatcherTimings;
+  routes: RouteDefaults;
+  alertmanagerUrls: string[];
+  dashboardUrl: string;
+  outbox: Outbox;
+  silences: SilenceChecker;
+  history: HistoryStore;
+  metrics: AlertsMetrics;
+  logger: Logger;
+}
+
+/** How often an alert suppressed by a silence is looked at again, in ms. */
+const SILENCE_RECHECK_MS = 10_000;
+
+/**
+ * Dispatcher decides what to tell whom: it deduplicates by fingerprint, groups new alerts per instance
+ * for `groupWait`, repeats firing alerts every `repeatInterval` unless acked, sends resolved messages
+ * at once, holds flapping alerts and summarises them, consults Alertmanager's silences, and forwards
+ * every alert to Alertmanager. State changes are synchronous (so a journal snapshot sees them);
+ * deliveries go through the durable outbox.
+ */
+export class Dispatcher {
+  private readonly states = new Map<string, AlertState>();
+  private readonly groups = new Map<string, { timer: NodeJS.Timeout; fps: Set<string> }>();
+  private readonly busy = new Set<string>();
+  private readonly work = new Set<Promise<unknown>>();
+  private lastResend = Date.now();
+
+  constructor(private readonly d: DispatcherDeps) {}
+
+  /** restore loads a snapshot: alerts not yet notified are grouped again, owed resolved messages are sent. */
+  restore(snapshot: unknown): void {
+    const list = (snapshot as { states?: AlertState[] } | undefined)?.states ?? [];
+    for (const st of list) this.states.set(st.fingerprint, st);
+    for (const st of list) {
+      if (st.status === 'firing' && !st.notified && !st.flapping) this.addToGroup(st);
+      if (st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping) this.track(this.sendResolved(groupOf(st), [st]));
+    }
+  }
+
+  /** serialize returns the state to snapshot. */
+  serialize(): { states: AlertState[] } {
+    return { states: [...this.states.values()] };
+  }
+
+  /** ingest applies an accepted batch. */
+  ingest(alerts: Alert[], now = Date.now()): void {
+    const resolvedNow = new Map<string, AlertState[]>();
+    for (const a of alerts) {
+      const fp = fingerprint(a.labels);
+      const st = this.states.get(fp);
+      const resolved = isResolved(a, now);
+      if (!st || st.status === 'resolved') {
+        if (st && st.alert.startsAt === a.startsAt) continue; // the same, already resolved alert again
+        if (resolved) {
+          if (!st) this.states.set(fp, this.newState(fp, a, 'resolved', now));
+          continue;
+        }
+        this.fire(fp, a, st, now);
+      } else if (resolved) {
+        st.alert = { ...a, startsAt: st.alert.startsAt };
+        if (this.resolve(st, now)) resolvedNow.set(groupOf(st), [...(resolvedNow.get(groupOf(st)) ?? []), st]);
+      } else {
+        st.alert = { ...a, startsAt: st.alert.startsAt };
+      }
+    }
+    for (const [group, list] of resolvedNow) this.track(this.sendResolved(group, list));
+    const forward = alerts.filter((a) => a.source === 'api');
+    if (forward.length) this.track(this.forward(forward));
+  }
+
+  /** ack records an acknowledgement: no repeats until the alert resolves or fires again. */
+  ack(fp: string, by: string, comment: string, at = Date.now()): AlertState | undefined {
+    const st = this.states.get(fp);
+    if (!st || st.status !== 'firing') return undefined;
+    st.ack = { by, comment, at: new Date(at).toISOString() };
+    recordEvent(this.d.history, st, 'acked', { detail: `${by}: ${comment}` });
+    return st;
+  }
+
+  /** get returns one alert's state. */
+  get(fp: string): AlertState | undefined {
+    return this.states.get(fp);
+  }
+
+  /** list returns the current alerts, firing first, newest first. */
+  list(): AlertState[] {
+    return [...this.states.values()].sort((a, b) => (a.status === b.status ? b.alert.startsAt.localeCompare(a.alert.startsAt) : a.status === 'firing' ? -1 : 1));
+  }
+
+  /** settled resolves when the deliveries decided so far are queued durably. */
+  async settled(): Promise<void> {
+    while (this.work.size) await Promise.allSettled([...this.work]);
+  }
+
+  /** close stops the group timers. */
+  close(): void {
+    for (const g of this.groups.values()) clearTimeout(g.timer);
+    this.groups.clear();
+  }
+
+  private newState(fp: string, a: Alert, status: AlertState['status'], now: number): AlertState {
+    return { fingerprint: fp, alert: a, status, notified: false, announced: false, resolvedNotified: false, repeats: 0, silencedBy: [], fires: [], resolves: [], ...(status === 'resolved' ? { resolvedAt: now } : {}) };
+  }
+
+  private fire(fp: string, a: Alert, prev: AlertState | undefined, now: number): void {
+    const st = this.newState(fp, a, 'firing', now);
+    const windowStart = now - this.d.timings.flapWindow * 1000;
+    st.fires = [...(prev?.fires ?? []).filter((t) => t >= windowStart), now];
+    st.resolves = (prev?.resolves ?? []).filter((t) => t >= windowStart);
+    st.flapping = prev?.flapping;
+    this.states.set(fp, st);
+    recordEvent(this.d.history, st, 'fired');
+    if (!st.flapping && st.fires.length > this.d.timings.flapThreshold) {
+      st.flapping = { since: now, summaryAt: now + this.d.timings.flapWindow * 1000 };
+      recordEvent(this.d.history, st, 'flapping', { detail: `fired ${st.fires.length} times in ${this.d.timings.flapWindow} s; held until a summary` });
+    }
+    if (st.flapping) {
+      this.d.metrics.suppressed.inc({ reason: 'flapping' });
+      return;
+    }
+    this.addToGroup(st);
+  }
+
+  /** resolve marks a firing alert resolved; returns true when a resolved message should go out now. */
+  private resolve(st: AlertState, now: number): boolean {
+    st.status = 'resolved';
+    st.resolvedAt = now;
+    st.resolves.push(now);
+    st.ack = undefined;
+    recordEvent(this.d.history, st, 'resolved');
+    if (st.flapping || this.busy.has(st.fingerprint)) return false;
+    if (st.announced) return true;
+    if (!st.notified) {
+      this.groups.get(groupOf(st))?.fps.delete(st.fingerprint);
+      recordEvent(this.d.history, st, 'resolved-before-notification');
+    }
+    return false;
+  }
+
+  private addToGroup(st: AlertState): void {
+    const key = groupOf(st);
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { fps: new Set(), timer: setTimeout(() => this.track(this.flush(key)), this.d.timings.groupWait * 1000) };
+      this.groups.set(key, g);
+    }
+    g.fps.add(st.fingerprint);
+  }
+
+  private async flush(group: string): Promise<void> {
+    const g = this.groups.get(group);
+    this.groups.delete(group);
+    if (!g) return;
+    const list = [...g.fps].map((fp) => this.states.get(fp)).filter((st): st is AlertState => !!st && st.status === 'firing' && !st.notified && !st.flapping && !this.busy.has(st.fingerprint));
+    await this.announce('firing', group, list);
+  }
+
+  /** announce checks silences and queues a firing or repeat message for the alerts that are not silenced. */
+  private async announce(kind: 'firing' | 'repeat', group: string, list: AlertState[]): Promise<void> {
+    if (!list.length) return;
+    for (const st of list) this.busy.add(st.fingerprint);
+    try {
+      const send: AlertState[] = [];
+      for (const st of list) {
+        const silencedBy = await this.d.silences.silencedBy(st.alert.labels);
+        st.silencedBy = silencedBy;
+        if (silencedBy.length) {
+          st.notified = true;
+          st.lastNotifiedAt = Date.now();
+          this.d.metrics.suppressed.inc({ reason: 'silenced' });
+          recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${silencedBy.join(', ')}; not notified` });
+        } else send.push(st);
+      }
+      const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''));
+      for (const st of send) {
+        st.notified = true;
+        st.announced = true;
+        st.lastNotifiedAt = Date.now();
+        if (kind === 'repeat') st.repeats++;
+        recordEvent(this.d.history, st, kind === 'repeat' ? 'repeated' : 'notified', { channel: channels.join(',') });
+      }
+    } catch (err) {
+      this.d.logger.error({ err, group }, 'could not queue a notification; will try again');
+      for (const st of list) if (!st.notified) this.addToGroup(st);
+    } finally {
+      for (const st of list) this.busy.delete(st.fingerprint);
+      this.settle(list);
+    }
+  }
+
+  /** settle sends resolved messages for alerts that resolved while their firing message was being queued. */
+  private settle(list: AlertState[]): void {
+    const owed = list.filter((st) => st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping);
+    if (owed.length) this.track(this.sendResolved(groupOf(owed[0]!), owed));
+  }
+
+  private async sendResolved(group: string, list: AlertState[]): Promise<void> {
+    try {
+      await this.deliver('resolved', group, list, () => '');
+      for (const st of list) st.resolvedNotified = true;
+    } catch (err) {
+      this.d.logger.error({ err, group }, 'could not queue a resolved notification');
+    }
+  }
+
+  /** deliver queues one notification about `list` to every channel it routes to; returns the channels. */
+  private async deliver(kind: NotificationKind, group: string, list: AlertState[], extra: (st: AlertState) => string, flap?: FlapSummary): Promise<string[]> {
+    if (!list.length) return [];
+    const n: Notification = { kind, group, alerts: list.map((st) => toNotificationAlert(st, this.d.dashboardUrl)), createdAt: new Date().toISOString() };
+    if (flap) n.flap = flap;
+    const members = list.map((st) => memberKey(st.fingerprint, st.status, st.alert.startsAt, extra(st)));
+    const requests = route(n, list.flatMap((st) => st.alert.actions), members, this.d.routes);
+    for (const r of requests) await this.d.outbox.enqueue(r);
+    return [...new Set(requests.map((r) => r.channel))];
+  }
+
+  private async forward(alerts: Alert[]): Promise<void> {
+    const payload = alerts.map((a) => ({ labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, ...(a.endsAt ? { endsAt: a.endsAt } : {}), ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}) }));
+    const fingerprints = alerts.map((a) => fingerprint(a.labels));
+    for (const url of this.d.alertmanagerUrls) {
+      try {
+        await this.d.outbox.enqueue({ channel: 'alertmanager', target: url, key: `am-${randomUUID()}`, idempotent: false, payload, fingerprints });
+      } catch (err) {
+        this.d.logger.error({ err }, 'could not queue forwarding to Alertmanager');
+      }
+    }
+  }
+
+  /** tick runs the timers: expiry, repeats, flap summaries, silence re-checks, re-sends, clean-up. */
+  tick(now = Date.now()): void {
+    const t = this.d.timings;
+    const resolved = new Map<string, AlertState[]>();
+    const repeats = new Map<string, AlertState[]>();
+    const counts = { firing: 0, acked: 0, flapping: 0, resolved: 0 };
+    for (const st of [...this.states.values()]) {
+      if (this.busy.has(st.fingerprint)) continue;
+      if (st.status === 'firing' && st.alert.endsAt && Date.parse(st.alert.endsAt) <= now && this.resolve(st, now)) {
+        resolved.set(groupOf(st), [...(resolved.get(groupOf(st)) ?? []), st]);
+      }
+      if (st.flapping && now >= st.flapping.summaryAt) this.track(this.summarise(st, now));
+      else if (st.status === 'firing' && st.announced && !st.ack && !st.flapping && now - (st.lastNotifiedAt ?? now) >= t.repeatInterval * 1000) {
+        repeats.set(groupOf(st), [...(repeats.get(groupOf(st)) ?? []), st]);
+      } else if (st.status === 'firing' && st.notified && !st.announced && st.silencedBy.length && now - (st.lastNotifiedAt ?? now) >= SILENCE_RECHECK_MS) {
+        st.notified = false;
+        this.addToGroup(st);
+      }
+      if (st.status === 'resolved' && !st.flapping && now - (st.resolvedAt ?? now) > t.resolvedRetention * 1000) this.states.delete(st.fingerprint);
+      counts[st.status === 'resolved' ? 'resolved' : st.flapping ? 'flapping' : st.ack ? 'acked' : 'firing']++;
+    }
+    for (const [group, list] of resolved) this.track(this.sendResolved(group, list));
+    for (const [group, list] of repeats) this.track(this.announce('repeat', group, list));
+    for (const [state, n] of Object.entries(counts)) this.d.metrics.current.set({ state }, n);
+    if (this.d.alertmanagerUrls.length && now - this.lastResend >= t.forwardResendInterval * 1000) {
+      this.lastResend = now;
+      const firing = [...this.states.values()].filter((st) => st.status === 'firing' && st.alert.source === 'api').map((st) => st.alert);
+      if (firing.length) this.track(this.forward(firing));
+    }
+  }
+
+  /** summarise sends one flap summary and decides whether the alert is still flapping. */
+  private async summarise(st: AlertState, now: number): Promise<void> {
+    const flapping = st.flapping!;
+    const t = this.d.timings;
+    const from = flapping.summaryAt - t.flapWindow * 1000;
+    const flap: FlapSummary = { fires: st.fires.filter((x) => x >= from).length, resolves: st.resolves.filter((x) => x >= from).length, windowSeconds: t.flapWindow };
+    this.busy.add(st.fingerprint);
+    try {
+      st.silencedBy = await this.d.silences.silencedBy(st.alert.labels);
+      if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
+      const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap);
+      recordEvent(this.d.history, st, 'flap-summary', { channel: channels.join(','), detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}` });
+      const windowStart = now - t.flapWindow * 1000;
+      if (st.fires.filter((x) => x >= windowStart).length > t.flapThreshold) {
+        flapping.summaryAt = now + t.flapWindow * 1000;
+      } else {
+        st.flapping = undefined;
+        st.notified = true;
+        st.announced = st.status === 'firing' && !st.silencedBy.length;
+        st.resolvedNotified = st.status === 'resolved';
+        st.lastNotifiedAt = now;
+      }
+    } catch (err) {
+      this.d.logger.error({ err }, 'could not queue a flap summary; will try again');
+    } finally {
+      this.busy.delete(st.fingerprint);
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.work.add(p);
+    void p.finally(() => this.work.delete(p));
+  }
+}

@@ -1,0 +1,81 @@
+import type { Logger } from '../../common/logger.js';
+import type { AlertsMetrics } from '../metrics.js';
+
+/** A silence matcher as Alertmanager's API v2 returns it. */
+export interface Matcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  /** false means "not equal" (`!=`, `!~`); absent means equal. */
+  isEqual?: boolean;
+}
+
+/** A silence as Alertmanager's `GET /api/v2/silences` returns it (the fields used here). */
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  status: { state: 'active' | 'pending' | 'expired' };
+}
+
+/** matches applies one matcher to a label set as Alertmanager does (regexes are anchored; absent labels are ""). */
+export function matches(m: Matcher, labels: Record<string, string>): boolean {
+  const v = labels[m.name] ?? '';
+  let ok: boolean;
+  if (m.isRegex) {
+    try {
+      ok = new RegExp(`^(?:${m.value})$`).test(v);
+    } catch {
+      ok = false;
+    }
+  } else ok = v === m.value;
+  return m.isEqual === false ? !ok : ok;
+}
+
+/**
+ * SilenceChecker asks Alertmanager which silences are active (cached for `ttlSeconds`) and says which
+ * of them silence an alert. When Alertmanager cannot be asked, alerts count as not silenced: a missed
+ * silence costs an email, a wrong one could hide an outage.
+ */
+export class SilenceChecker {
+  private cache?: { at: number; silences: Silence[] };
+  private inFlight?: Promise<Silence[]>;
+
+  constructor(
+    private readonly urls: string[],
+    private readonly ttlSeconds: number,
+    private readonly metrics: AlertsMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** silencedBy returns the ids of the active silences that match `labels` (empty when none). */
+  async silencedBy(labels: Record<string, string>): Promise<string[]> {
+    if (this.urls.length === 0) return [];
+    const silences = await this.active();
+    return silences.filter((s) => s.matchers.length > 0 && s.matchers.every((m) => matches(m, labels))).map((s) => s.id);
+  }
+
+  private async active(): Promise<Silence[]> {
+    if (this.cache && Date.now() - this.cache.at < this.ttlSeconds * 1000) return this.cache.silences;
+    this.inFlight ??= this.fetchSilences().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async fetchSilences(): Promise<Silence[]> {
+    for (const url of this.urls) {
+      try {
+        const res = await fetch(`${url}/api/v2/silences`, { signal: AbortSignal.timeout(3000) });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const all = (await res.json()) as Silence[];
+        const silences = all.filter((s) => s.status?.state === 'active');
+        this.cache = { at: Date.now(), silences };
+        return silences;
+      } catch (err) {
+        this.metrics.silenceLookupFailures.inc();
+        this.logger.warn({ url, err: (err as Error).message }, 'cannot read silences from Alertmanager; treating alerts as not silenced');
+      }
+    }
+    return this.cache?.silences ?? [];
+  }
+}

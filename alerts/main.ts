@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Env } from '../common/config.js';
+import { dataDir } from '../common/data-dir.js';
+import { closeServer, listen } from '../common/http/server.js';
+import { createLogger } from '../common/logger.js';
+import type { RunningService } from '../common/service.js';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { startMailCatcher, type MailCatcher } from './notify/email/mail-catcher.js';
+import { prometheusSeries } from './notify/email/prometheus-series.js';
+
+/**
+ * main starts `vigil alerts`: reads the environment (flags override it), starts the local mail
+ * catcher when asked and no SMTP server is configured, builds the service and listens.
+ */
+export async function main(overrides: Env = {}): Promise<RunningService> {
+  const env = { ...process.env, ...overrides };
+  const config = loadConfig(env);
+  const logger = createLogger('alerts', config.logLevel);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  let catcher: MailCatcher | undefined;
+  if (config.mailCatcher) {
+    catcher = await startMailCatcher(join(dataDir(env), 'mail'), config.mailCatcherPort, logger).catch((err: Error) => {
+      throw new Error(`ALERTS_MAIL_CATCHER_PORT: cannot start the local mail catcher on port ${config.mailCatcherPort}: ${err.message}`);
+    });
+    config.smtp = { host: catcher.host, port: catcher.port, secure: false };
+    logger.info({ dir: catcher.dir, port: catcher.port }, `no SMTP_HOST set: alert emails are saved as .eml files in ${catcher.dir}`);
+  }
+
+  const series = config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined;
+
+  const alerts = await createApp(config, { logger, registry, series });
+  const server = await listen(alerts.app, config.port, config.host, 'ALERTS_PORT').catch(async (err) => {
+    await alerts.close();
+    await catcher?.close();
+    throw err;
+  });
+  logger.info(
+    { port: config.port, email: !!config.smtp, slack: !!config.slackWebhookUrl, webhooks: config.webhookUrls.length, alertmanagers: config.alertmanagerUrls.length, charts: !!series },
+    'alerts listening',
+  );
+  return {
+    async close() {
+      logger.info('stopping');
+      await closeServer(server);
+      await alerts.close();
+      await catcher?.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** AlertsMetrics are the alerts service's own metrics (the HTTP metrics come from the bootstrap). */
+export interface AlertsMetrics {
+  received: Counter<'source'>;
+  rejected: Counter<'source'>;
+  sent: Counter<'channel'>;
+  failed: Counter<'channel' | 'retryable'>;
+  retried: Counter<'channel'>;
+  deadLettered: Counter<'channel'>;
+  deliveryDuration: Histogram<'channel'>;
+  outboxPending: Gauge<'channel'>;
+  outboxOldestAge: Gauge;
+  deadLetters: Gauge<'channel'>;
+  current: Gauge<'state'>;
+  suppressed: Counter<'reason'>;
+  silenceLookupFailures: Counter;
+  chartRenderDuration: Histogram;
+}
+
+/** createMetrics registers the alerts service's metrics on `registry` (never the global one). */
+export function createMetrics(registry: Registry): AlertsMetrics {
+  const registers = [registry];
+  return {
+    received: new Counter({ name: 'vigil_alerts_received_total', help: 'Alerts accepted, by source (api: POST /api/v2/alerts; alertmanager: its webhook).', labelNames: ['source'], registers }),
+    rejected: new Counter({ name: 'vigil_alerts_rejected_payloads_total', help: 'Alert payloads rejected whole with a 400, by source.', labelNames: ['source'], registers }),
+    sent: new Counter({ name: 'vigil_alerts_notifications_sent_total', help: 'Notifications delivered, by channel (email, slack, webhook, alertmanager).', labelNames: ['channel'], registers }),
+    failed: new Counter({ name: 'vigil_alerts_notifications_failed_total', help: 'Delivery attempts that failed, by channel and whether the failure is worth retrying.', labelNames: ['channel', 'retryable'], registers }),
+    retried: new Counter({ name: 'vigil_alerts_notifications_retried_total', help: 'Delivery attempts that were retries of an earlier failed attempt, by channel.', labelNames: ['channel'], registers }),
+    deadLettered: new Counter({ name: 'vigil_alerts_notifications_dead_lettered_total', help: 'Notifications moved to the dead-letter list after their last attempt, by channel.', labelNames: ['channel'], registers }),
+    deliveryDuration: new Histogram({ name: 'vigil_alerts_delivery_duration_seconds', help: 'Time one delivery attempt took in seconds (rendering included), by channel.', labelNames: ['channel'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers }),
+    outboxPending: new Gauge({ name: 'vigil_alerts_outbox_pending', help: 'Notifications waiting in the durable outbox (queue depth), by channel.', labelNames: ['channel'], registers }),
+    outboxOldestAge: new Gauge({ name: 'vigil_alerts_outbox_oldest_pending_age_seconds', help: 'Age in seconds of the oldest notification waiting in the outbox; 0 when it is empty.', registers }),
+    deadLetters: new Gauge({ name: 'vigil_alerts_outbox_dead_letters', help: 'Notifications on the dead-letter list, by channel.', labelNames: ['channel'], registers }),
+    current: new Gauge({ name: 'vigil_alerts_current', help: 'Alerts the service holds now, by state (firing, acked, flapping, resolved).', labelNames: ['state'], registers }),
+    suppressed: new Counter({ name: 'vigil_alerts_suppressed_total', help: 'Notifications not sent, by reason (silenced, flapping, acked).', labelNames: ['reason'], registers }),
+    silenceLookupFailures: new Counter({ name: 'vigil_alerts_silence_lookup_failures_total', help: 'Failed requests for silences to Alertmanager (alerts are then notified as not silenced).', registers }),
+    chartRenderDuration: new Histogram({ name: 'vigil_alerts_chart_render_duration_seconds', help: 'Time to fetch and render one email chart as PNG in seconds.', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
+  };
+}

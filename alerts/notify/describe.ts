@@ -1,0 +1,95 @@
+import type { Notification, NotificationAlert } from '../dispatch/notification.js';
+
+/** Look of an alert: its header colour and the word for it. */
+export interface AlertStyle {
+  /** Header background colour. */
+  color: string;
+  /** Short word shown in the header: CRITICAL, FORECAST, HIGH, LOW, WARNING, INFO, RESOLVED. */
+  label: string;
+}
+
+/**
+ * styleOf picks seed 002's colours by severity and rule kind: RED for critical, AMBER for a forecast,
+ * blue for a high anomaly and orange for a low one, green once resolved.
+ */
+export function styleOf(a: Pick<NotificationAlert, 'labels' | 'annotations' | 'status'>): AlertStyle {
+  if (a.status === 'resolved') return { color: '#2e7d32', label: 'RESOLVED' };
+  const kind = (a.labels.kind ?? a.labels.rule_kind ?? '').toLowerCase();
+  const severity = (a.labels.severity ?? '').toLowerCase();
+  const direction = (a.labels.direction ?? a.annotations.direction ?? '').toLowerCase();
+  if (kind === 'anomaly' || kind === 'outlier') {
+    return direction === 'low' ? { color: '#ef6c00', label: 'LOW' } : { color: '#1565c0', label: 'HIGH' };
+  }
+  if (severity === 'critical' || severity === 'page') return { color: '#c62828', label: 'CRITICAL' };
+  if (kind === 'forecast') return { color: '#f59e0b', label: 'FORECAST' };
+  if (severity === 'warning') return { color: '#f59e0b', label: 'WARNING' };
+  return { color: '#455a64', label: (severity || 'ALERT').toUpperCase() };
+}
+
+/** formatDuration renders milliseconds as "2 h 5 min", "3 min 20 s" or "45 s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${m} min`;
+  if (m) return `${m} min${sec ? ` ${sec} s` : ''}`;
+  return `${sec} s`;
+}
+
+/** nameOf is the alert's name and where: "HighCpu on web-1". */
+export function nameOf(a: NotificationAlert): string {
+  const name = a.labels.alertname ?? 'Alert';
+  return a.labels.instance ? `${name} on ${a.labels.instance}` : name;
+}
+
+/** sentence says what happened in one sentence (the summary annotation, or one made from the labels). */
+export function sentence(a: NotificationAlert): string {
+  const s = a.annotations.summary ?? a.annotations.message ?? `${nameOf(a)} is ${a.status}`;
+  return a.status === 'resolved' ? `Resolved: ${s}` : s;
+}
+
+/** facts are the figures worth a line each: value against threshold, forecast, band, duration. */
+export function facts(a: NotificationAlert): Array<[string, string]> {
+  const an = a.annotations;
+  const out: Array<[string, string]> = [];
+  if (an.value !== undefined) out.push(['Value', an.threshold !== undefined ? `${an.value} (threshold ${an.threshold})` : an.value]);
+  else if (an.threshold !== undefined) out.push(['Threshold', an.threshold]);
+  if (an.forecast !== undefined) {
+    const when = an.forecast_at ? ` at ${new Date(Number(an.forecast_at) < 1e12 ? Number(an.forecast_at) * 1000 : Date.parse(an.forecast_at) || Number(an.forecast_at)).toISOString().replace('.000Z', 'Z')}` : '';
+    const interval = an.forecast_lower !== undefined && an.forecast_upper !== undefined ? ` (95 % interval ${an.forecast_lower} – ${an.forecast_upper})` : '';
+    out.push(['Forecast', `${an.forecast}${when}${interval}`]);
+  }
+  if (an.lower !== undefined && an.upper !== undefined) out.push(['Expected band', `${an.lower} – ${an.upper}`]);
+  if (an.description) out.push(['Details', an.description]);
+  out.push(['Started', a.startsAt.replace('.000Z', 'Z')]);
+  if (a.status === 'resolved' && a.endsAt) out.push(['Lasted', formatDuration(Date.parse(a.endsAt) - Date.parse(a.startsAt))]);
+  return out;
+}
+
+/** subject is the email subject / message title for a notification. */
+export function subject(n: Notification): string {
+  const first = n.alerts[0]!;
+  const more = n.alerts.length > 1 ? ` (+${n.alerts.length - 1} more)` : '';
+  const where = n.group ? ` on ${n.group}` : '';
+  const names = [...new Set(n.alerts.map((a) => a.labels.alertname ?? 'Alert'))].join(', ');
+  switch (n.kind) {
+    case 'resolved':
+      return `[RESOLVED] ${names}${where} after ${formatDuration(Date.parse(first.endsAt ?? n.createdAt) - Date.parse(first.startsAt))}${more}`;
+    case 'flapping':
+      return `[FLAPPING] ${names}${where}: fired ${n.flap?.fires ?? 0} times in ${formatDuration((n.flap?.windowSeconds ?? 0) * 1000)}`;
+    case 'repeat':
+      return `[${styleOf(first).label}] ${names}${where} is still firing${more}`;
+    default:
+      return `[${styleOf(first).label}] ${names}${where}${more}`;
+  }
+}
+
+/** flapText says what a flap summary is about. */
+export function flapText(n: Notification): string | undefined {
+  if (!n.flap) return undefined;
+  const state = n.alerts[0]?.status ?? 'firing';
+  return `This alert fired ${n.flap.fires} times and resolved ${n.flap.resolves} times in ${formatDuration(n.flap.windowSeconds * 1000)}. Its messages were held to avoid a storm; it is now ${state}.`;
+}

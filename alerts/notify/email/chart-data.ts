@@ -1,0 +1,74 @@
+import type { NotificationAlert } from '../../dispatch/notification.js';
+
+/** A series as the charts draw it: epoch ms and value. */
+export type Points = Array<[number, number]>;
+
+/** SeriesSource fetches a range of samples (the typed Prometheus client, or a stub in unit tests). */
+export interface SeriesSource {
+  rangeQuery(expr: string, start: Date, end: Date, stepSeconds: number): Promise<Points[]>;
+}
+
+/** ChartSpec is what an alert says about its chart: the expression, and the lines to draw over it. */
+export interface ChartSpec {
+  /** PromQL of the series (the alert condition without its comparison). */
+  expr: string;
+  threshold?: number;
+  /** A forecast: the value predicted at `at` (epoch ms), with its interval when known. */
+  forecast?: { value: number; at: number; lower?: number; upper?: number };
+  /** An expected band (anomaly detection), as constant bounds. */
+  band?: { lower: number; upper: number };
+}
+
+const COMPARISON = /\s*(>=|<=|==|!=|>|<)\s*(?:bool\s+)?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
+
+function num(s: string | undefined): number | undefined {
+  if (s === undefined || s.trim() === '') return undefined;
+  const n = Number(s.trim().replace(/%$/, ''));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function time(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const n = Number(s);
+  if (Number.isFinite(n)) return n < 1e12 ? n * 1000 : n;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** exprFromGeneratorURL reads `g0.expr` from a Prometheus graph link. */
+export function exprFromGeneratorURL(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).searchParams.get('g0.expr') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * chartSpec reads what to draw from an alert: the expression from the `query` (or `expr`) annotation
+ * or from the generator URL, with a trailing comparison (`> 80`) split off as the threshold; then the
+ * `threshold`, `forecast` + `forecast_at` (+ `forecast_lower`/`forecast_upper`) and `lower` + `upper`
+ * annotations. Undefined when the alert names no expression.
+ */
+export function chartSpec(a: NotificationAlert): ChartSpec | undefined {
+  const an = a.annotations;
+  const raw = an.query ?? an.expr ?? exprFromGeneratorURL(a.generatorURL);
+  if (!raw || !raw.trim()) return undefined;
+  const m = COMPARISON.exec(raw);
+  const spec: ChartSpec = { expr: m ? raw.slice(0, m.index).trim() : raw.trim() };
+  const threshold = num(an.threshold) ?? (m ? num(m[2]) : undefined);
+  if (threshold !== undefined) spec.threshold = threshold;
+  const fv = num(an.forecast);
+  const fat = time(an.forecast_at);
+  if (fv !== undefined && fat !== undefined) {
+    spec.forecast = { value: fv, at: fat };
+    const lo = num(an.forecast_lower);
+    const hi = num(an.forecast_upper);
+    if (lo !== undefined && hi !== undefined) Object.assign(spec.forecast, { lower: lo, upper: hi });
+  }
+  const lower = num(an.lower);
+  const upper = num(an.upper);
+  if (lower !== undefined && upper !== undefined) spec.band = { lower, upper };
+  return spec;
+}

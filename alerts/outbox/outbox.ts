@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../common/logger.js';
+import { writeFileAtomic } from '../../common/fs-atomic.js';
+import type { AlertsMetrics } from '../metrics.js';
+import type { Channel, Notifier } from '../notify/notifier.js';
+import { backoffSeconds } from './backoff.js';
+import { DeliveredLog } from './delivered-log.js';
+
+/** OutboxEntry is one notification on its way out, as stored in `outbox/pending/<id>.json`. */
+export interface OutboxEntry {
+  id: string;
+  channel: Channel;
+  /** Recipients or URL. */
+  target: string;
+  /** Idempotency key: fingerprint(s) + state + start time (+ channel and target). */
+  key: string;
+  /** Idempotent entries are remembered once delivered and never sent twice (Alertmanager re-sends are not). */
+  idempotent: boolean;
+  payload: unknown;
+  createdAt: number; // ms
+  attempts: number;
+  nextAttemptAt: number; // ms
+  lastError?: string;
+  /** Fingerprints of the alerts the entry is about (for history). */
+  fingerprints: string[];
+}
+
+/** What a caller asks the outbox to deliver. */
+export type OutboxRequest = Pick<OutboxEntry, 'channel' | 'target' | 'key' | 'idempotent' | 'payload' | 'fingerprints'>;
+
+/** What happened to an entry, for the history. */
+export type OutboxEvent = 'sent' | 'retrying' | 'dead-lettered';
+
+/** OutboxOptions configures retries and concurrency. */
+export interface OutboxOptions {
+  dir: string;
+  notifiers: Notifier[];
+  maxAttempts: number;
+  retryBase: number; // s
+  retryMax: number; // s
+  concurrency?: number;
+  metrics: AlertsMetrics;
+  logger: Logger;
+  onEvent?: (entry: OutboxEntry, event: OutboxEvent, error?: string) => void;
+}
+
+/**
+ * Outbox is the durable delivery queue: an entry is written (fsynced) before its first attempt and
+ * removed only after success; failures back off exponentially; after `maxAttempts` an entry moves to
+ * the dead-letter list. Entries found on start resume, so a `kill -9` at any moment loses nothing.
+ */
+export class Outbox {
+  private readonly pendingDir: string;
+  private readonly deadDir: string;
+  private readonly delivered: DeliveredLog;
+  private readonly pending = new Map<string, OutboxEntry>();
+  private readonly pendingKeys = new Map<string, string>();
+  private readonly dead = new Map<string, OutboxEntry>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly notifiers = new Map<Channel, Notifier>();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(private readonly opts: OutboxOptions) {
+    this.pendingDir = join(opts.dir, 'pending');
+    this.deadDir = join(opts.dir, 'dead');
+    this.delivered = new DeliveredLog(join(opts.dir, 'delivered.log'));
+    for (const n of opts.notifiers) this.notifiers.set(n.channel, n);
+  }
+
+  /** open loads pending and dead-lettered entries from disk; entries already delivered are dropped. */
+  async open(): Promise<void> {
+    await mkdir(this.pendingDir, { recursive: true });
+    await mkdir(this.deadDir, { recursive: true });
+    await this.delivered.open();
+    for (const [dir, into] of [[this.pendingDir, this.pending], [this.deadDir, this.dead]] as const) {
+      for (const name of await readdir(dir)) {
+        if (!name.endsWith('.json')) continue;
+        const entry = await readFile(join(dir, name), 'utf8').then((t) => JSON.parse(t) as OutboxEntry).catch(() => undefined);
+        if (!entry) continue;
+        if (into === this.pending && entry.idempotent && this.delivered.has(entry.key)) {
+          await rm(join(dir, name), { force: true });
+          continue;
+        }
+        into.set(entry.id, entry);
+        if (into === this.pending) this.pendingKeys.set(entry.key, entry.id);
+      }
+    }
+    this.updateGauges();
+  }
+
+  /** start begins delivering. */
+  start(): void {
+    this.running = true;
+    this.pump();
+  }
+
+  /** close stops the worker and waits for in-flight attempts. */
+  async close(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight.values()]);
+    await this.delivered.close();
+  }
+
+  /**
+   * enqueue stores a delivery durably and schedules it. Returns false when an idempotent delivery
+   * with the same key is already pending or was delivered (a replay after a crash).
+   */
+  async enqueue(req: OutboxRequest): Promise<boolean> {
+    if (this.pendingKeys.has(req.key) || (req.idempotent && this.delivered.has(req.key))) return false;
+    const now = Date.now();
+    const entry: OutboxEntry = { ...req, id: `${now}-${randomUUID()}`, createdAt: now, attempts: 0, nextAttemptAt: now };
+    this.pendingKeys.set(entry.key, entry.id);
+    try {
+      await writeFileAtomic(join(this.pendingDir, `${entry.id}.json`), JSON.stringify(entry));
+    } catch (err) {
+      this.pendingKeys.delete(entry.key);
+      throw err;
+    }
+    this.pending.set(entry.id, entry);
+    this.updateGauges();
+    this.pump();
+    return true;
+  }
+
+  /** hasPending is true when an entry with this key waits for delivery. */
+  hasPending(key: string): boolean {
+    return this.pendingKeys.has(key);
+  }
+
+  /** list returns pending entries (oldest first) without their payloads' bulk. */
+  list(): OutboxEntry[] {
+    return [...this.pending.values()].sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** deadLetters returns the dead-letter list, newest first. */
+  deadLetters(): OutboxEntry[] {
+    return [...this.dead.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** idle is true when nothing is pending or in flight. */
+  idle(): boolean {
+    return this.pending.size === 0 && this.inFlight.size === 0;
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = Date.now();
+    const limit = this.opts.concurrency ?? 8;
+    const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    let next = Infinity;
+    for (const e of due) {
+      if (e.nextAttemptAt > now) {
+        next = Math.min(next, e.nextAttemptAt);
+        continue;
+      }
+      if (this.inFlight.size >= limit) break;
+      const p = this.attempt(e).finally(() => {
+        this.inFlight.delete(e.id);
+        this.pump();
+      });
+      this.inFlight.set(e.id, p);
+    }
+    if (next !== Infinity && this.inFlight.size < limit) {
+      this.timer = setTimeout(() => this.pump(), Math.max(5, next - now));
+    }
+  }
+
+  private async attempt(e: OutboxEntry): Promise<void> {
+    const m = this.opts.metrics;
+    const notifier = this.notifiers.get(e.channel);
+    if (e.attempts > 0) m.retried.inc({ channel: e.channel });
+    const end = m.deliveryDuration.startTimer({ channel: e.channel });
+    const result = notifier
+      ? await notifier.notify({ key: e.key, target: e.target, payload: e.payload }).catch((err: Error) => ({ ok: false as const, retry: true, error: err.message }))
+      : { ok: false as const, retry: false, error: `no notifier for channel ${e.channel}` };
+    end();
+    e.attempts++;
+    try {
+      if (result.ok) {
+        m.sent.inc({ channel: e.channel });
+        if (e.idempotent) await this.delivered.add(e.key);
+        await rm(join(this.pendingDir, `${e.id}.json`), { force: true });
+        this.forget(e);
+        this.opts.onEvent?.(e, 'sent');
+        return;
+      }
+      m.failed.inc({ channel: e.channel, retryable: String(result.retry) });
+      e.lastError = result.error;
+      if (result.retry && e.attempts < this.opts.maxAttempts) {
+        e.nextAttemptAt = Date.now() + 1000 * backoffSeconds(e.attempts, this.opts.retryBase, this.opts.retryMax);
+        await writeFileAtomic(join(this.pendingDir, `${e.id}.json`), JSON.stringify(e));
+        this.opts.logger.warn({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed; will retry');
+        this.opts.onEvent?.(e, 'retrying', result.error);
+        return;
+      }
+      await writeFileAtomic(join(this.deadDir, `${e.id}.json`), JSON.stringify(e));
+      await rm(join(this.pendingDir, `${e.id}.json`), { force: true });
+      this.forget(e);
+      this.dead.set(e.id, e);
+      m.deadLettered.inc({ channel: e.channel });
+      this.opts.logger.error({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed for good; moved to the dead-letter list');
+      this.opts.onEvent?.(e, 'dead-lettered', result.error);
+    } finally {
+      this.updateGauges();
+    }
+  }
+
+  private forget(e: OutboxEntry): void {
+    this.pending.delete(e.id);
+    if (this.pendingKeys.get(e.key) === e.id) this.pendingKeys.delete(e.key);
+  }
+
+  /** updateGauges refreshes queue depth, oldest age and dead letters on /metrics. */
+  updateGauges(): void {
+    const m = this.opts.metrics;
+    const channels: Channel[] = ['email', 'slack', 'webhook', 'alertmanager'];
+    const depth = new Map<Channel, number>(channels.map((c) => [c, 0]));
+    const deadCount = new Map<Channel, number>(channels.map((c) => [c, 0]));
+    let oldest = Infinity;
+    for (const e of this.pending.values()) {
+      depth.set(e.channel, (depth.get(e.channel) ?? 0) + 1);
+      oldest = Math.min(oldest, e.createdAt);
+    }
+    for (const e of this.dead.values()) deadCount.set(e.channel, (deadCount.get(e.channel) ?? 0) + 1);
+    for (const c of channels) {
+      m.outboxPending.set({ channel: c }, depth.get(c) ?? 0);
+      m.deadLetters.set({ channel: c }, deadCount.get(c) ?? 0);
+    }
+    m.outboxOldestAge.set(oldest === Infinity ? 0 : (Date.now() - oldest) / 1000);
+  }
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { Alert, AlertAction, AlertSource } from '../alert.js';
+import { InvalidPayloadError } from '../errors.js';
+
+/** Most alerts one request may carry; larger batches should be split by the sender. */
+export const MAX_ALERTS_PER_REQUEST = 10_000;
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Alertmanager writes the zero time for "not set". */
+const ZERO_TIME = /^0001-01-01T00:00:00/;
+
+const labelName = z.string().regex(LABEL_NAME, { message: 'a label name must match [a-zA-Z_][a-zA-Z0-9_]*' });
+const text = z.string({ error: 'expected a string' }).max(65_536, { message: 'at most 65536 characters' });
+
+const time = z
+  .string({ error: 'expected an RFC 3339 time such as 2024-05-01T12:00:00Z' })
+  .refine((s) => ZERO_TIME.test(s) || !Number.isNaN(Date.parse(s)), { message: 'expected an RFC 3339 time such as 2024-05-01T12:00:00Z' });
+
+const action = z.object({
+  type: z.enum(['email', 'gmail', 'mail', 'slack', 'webhook'], { error: 'expected email, slack or webhook' }).optional(),
+  name: z.enum(['email', 'gmail', 'mail', 'slack', 'webhook'], { error: 'expected email, slack or webhook' }).optional(),
+  value: z.string({ error: 'expected an email address or a URL' }).min(1).max(2048),
+}).refine((a) => a.type !== undefined || a.name !== undefined, { message: 'an action needs a type (email, slack or webhook)' });
+
+const labels = z
+  .record(labelName, text, { error: 'expected an object of label name to string value' })
+  .refine((l) => Object.keys(l).length > 0, { message: 'at least one label is required' });
+
+const postableAlert = z.object({
+  labels,
+  annotations: z.record(labelName, text, { error: 'expected an object of name to string value' }).optional(),
+  startsAt: time.optional(),
+  endsAt: time.optional(),
+  generatorURL: z.string({ error: 'expected a URL string' }).max(8192).optional(),
+  actions: z.array(action, { error: 'expected a list of {type, value}' }).max(100).optional(),
+});
+
+/** The body of `POST /api/v2/alerts`: a list of Alertmanager API v2 postable alerts. */
+export const postableAlerts = z
+  .array(postableAlert, { error: 'expected a JSON array of alerts' })
+  .max(MAX_ALERTS_PER_REQUEST, { message: `at most ${MAX_ALERTS_PER_REQUEST} alerts per request` });
+
+/** The body of Alertmanager's webhook (`version: "4"`). */
+export const webhookPayload = z.object({
+  version: z.string().optional(),
+  status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }).optional(),
+  alerts: z
+    .array(postableAlert.extend({ status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }) }), {
+      error: 'expected a list of alerts',
+    })
+    .max(MAX_ALERTS_PER_REQUEST, { message: `at most ${MAX_ALERTS_PER_REQUEST} alerts per request` }),
+});
+
+type ParsedAlert = z.output<typeof postableAlert> & { status?: 'firing' | 'resolved' };
+
+function fieldPath(root: string, path: PropertyKey[]): string {
+  let out = root;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, root: string): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const problems = r.error.issues.slice(0, 20).map((i) => {
+    const inner = i.code === 'invalid_key' ? ' (invalid label name)' : '';
+    return { field: fieldPath(root, i.path), message: `${i.message}${inner}` };
+  });
+  const first = problems[0]!;
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s); nothing was accepted)` : ' (nothing was accepted)';
+  throw new InvalidPayloadError(`${first.field}: ${first.message}${more}`, problems);
+}
+
+function normaliseAction(a: z.output<typeof action>): AlertAction {
+  const kind = (a.type ?? a.name)!;
+  return { type: kind === 'gmail' || kind === 'mail' ? 'email' : kind, value: a.value };
+}
+
+function normalise(a: ParsedAlert, source: AlertSource, now: Date): Alert {
+  const startsAt = a.startsAt && !ZERO_TIME.test(a.startsAt) ? new Date(a.startsAt).toISOString() : now.toISOString();
+  let endsAt = a.endsAt && !ZERO_TIME.test(a.endsAt) ? new Date(a.endsAt).toISOString() : undefined;
+  if (a.status === 'resolved' && (!endsAt || Date.parse(endsAt) > now.getTime())) endsAt = now.toISOString();
+  if (a.status === 'firing' && endsAt && Date.parse(endsAt) <= now.getTime()) endsAt = undefined;
+  const out: Alert = {
+    labels: a.labels,
+    annotations: a.annotations ?? {},
+    startsAt,
+    actions: (a.actions ?? []).map(normaliseAction),
+    source,
+  };
+  if (endsAt) out.endsAt = endsAt;
+  if (a.generatorURL) out.generatorURL = a.generatorURL;
+  return out;
+}
+
+/**
+ * parsePostableAlerts validates a `POST /api/v2/alerts` body as a whole and returns the normalised
+ * alerts; any problem rejects the whole payload with an InvalidPayloadError naming the field.
+ */
+export function parsePostableAlerts(body: unknown, now: Date): Alert[] {
+  return parse(postableAlerts, body, 'body').map((a) => normalise(a, 'api', now));
+}
+
+/** parseWebhookPayload validates an Alertmanager webhook body as a whole and returns its alerts. */
+export function parseWebhookPayload(body: unknown, now: Date): Alert[] {
+  return parse(webhookPayload, body, 'body').alerts.map((a) => normalise(a, 'alertmanager', now));
+}
