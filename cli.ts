@@ -71,4 +71,43 @@ program
     await runService('dashboard', () => main(overrides));
   });
 
+program
+  .command('stack')
+  .description(
+    'Run the whole stack on this machine: Prometheus and Alertmanager (binaries on PATH) and every Vigil service, as supervised ' +
+      'child processes whose log lines are prefixed with their name. A crashed child is restarted with backoff; Ctrl-C stops them all. ' +
+      'Prometheus and Alertmanager configuration is generated from prometheus/*.yml into <data-dir>/stack/. ' +
+      'Every flag has an environment variable (in brackets); flags win.',
+  )
+  .option('--data-dir <dir>', 'state: generated config, Prometheus data, one folder per service (DATA_DIR, default ./.vigil)')
+  .option('--prometheus-port <port>', 'Prometheus port (PROMETHEUS_PORT, default 9090)')
+  .option('--alertmanager-port <port>', 'Alertmanager port (ALERTMANAGER_PORT, default 9093)')
+  .option('--agent-port <port>', 'agent port (AGENT_PORT, default 9101)')
+  .option('--analytics-port <port>', 'analytics port (ANALYTICS_PORT, default 9102)')
+  .option('--alerts-port <port>', 'alerts port (ALERTS_PORT, default 9103)')
+  .option('--dashboard-port <port>', 'dashboard port (DASHBOARD_PORT, default 5000)')
+  .option('--host <address>', 'address Prometheus and Alertmanager bind and the printed URLs use (VIGIL_STACK_HOST, default 127.0.0.1)')
+  .option('--services <list>', 'comma-separated Vigil services to run (VIGIL_STACK_SERVICES, default every one this build has: agent, dashboard, analytics, alerts)')
+  .option('--retention <duration>', 'how long Prometheus keeps samples (PROMETHEUS_RETENTION, default 15d)')
+  .option('--rule-file <paths>', 'extra Prometheus rule files, comma-separated (VIGIL_STACK_RULE_FILES)')
+  .option('--webhook-url <urls>', 'extra Alertmanager webhook receivers that get every alert, comma-separated (VIGIL_STACK_WEBHOOK_URLS)')
+  .option('--notify-direct <mode>', 'Alertmanager also emails (SMTP_*, ALERT_EMAIL_TO) and posts to Slack (SLACK_WEBHOOK_URL) itself: auto, true or false; auto = only when the alerts service does not run (ALERTMANAGER_NOTIFY_DIRECT, default auto)')
+  .option('--prometheus-bin <path>', 'Prometheus program (PROMETHEUS_BIN, default prometheus on PATH)')
+  .option('--alertmanager-bin <path>', 'Alertmanager program (ALERTMANAGER_BIN, default alertmanager or prometheus-alertmanager on PATH)')
+  .option('--max-backoff <seconds>', 'longest wait before restarting a crashed child (VIGIL_STACK_MAX_BACKOFF_SECONDS, default 30)')
+  .option('--config-only', 'write the generated Prometheus and Alertmanager configuration under <data-dir>/stack/ and exit')
+  .option('--render-alertmanager <file>', 'write the compose stack\'s alertmanager.yml (email/Slack receivers from the environment) to <file> and exit')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const { main } = await import('./stack/main.js');
+    const env: Record<string, string | boolean | undefined> = {
+      DATA_DIR: o.dataDir, PROMETHEUS_PORT: o.prometheusPort, ALERTMANAGER_PORT: o.alertmanagerPort, AGENT_PORT: o.agentPort,
+      ANALYTICS_PORT: o.analyticsPort, ALERTS_PORT: o.alertsPort, DASHBOARD_PORT: o.dashboardPort, VIGIL_STACK_HOST: o.host,
+      VIGIL_STACK_SERVICES: o.services, PROMETHEUS_RETENTION: o.retention, VIGIL_STACK_RULE_FILES: o.ruleFile,
+      VIGIL_STACK_WEBHOOK_URLS: o.webhookUrl, ALERTMANAGER_NOTIFY_DIRECT: o.notifyDirect, PROMETHEUS_BIN: o.prometheusBin,
+      ALERTMANAGER_BIN: o.alertmanagerBin, VIGIL_STACK_MAX_BACKOFF_SECONDS: o.maxBackoff,
+    };
+    const overrides = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    await main(overrides, { configOnly: o.configOnly === true, renderAlertmanager: typeof o.renderAlertmanager === 'string' ? o.renderAlertmanager : undefined });
+  });
+
 await program.parseAsync(process.argv);
