@@ -285,24 +285,20 @@ export class Dispatcher {
   private async summarise(st: AlertState, now: number): Promise<void> {
     const flapping = st.flapping!;
     const t = this.d.timings;
-    const from = flapping.summaryAt - t.flapWindow * 1000;
-    const flap: FlapSummary = { fires: st.fires.filter((x) => x >= from).length, resolves: st.resolves.filter((x) => x >= from).length, windowSeconds: t.flapWindow };
+    // Counts cover the hold: from when flapping was detected until now.
+    const flap: FlapSummary = { fires: st.fires.filter((x) => x >= flapping.since).length, resolves: st.resolves.filter((x) => x >= flapping.since).length, windowSeconds: t.flapWindow };
     this.busy.add(st.fingerprint);
     try {
       st.silencedBy = await this.d.silences.silencedBy(st.alert.labels);
       if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
       const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap);
       recordEvent(this.d.history, st, 'flap-summary', { channel: channels.join(','), detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}` });
-      const windowStart = now - t.flapWindow * 1000;
-      if (st.fires.filter((x) => x >= windowStart).length > t.flapThreshold) {
-        flapping.summaryAt = now + t.flapWindow * 1000;
-      } else {
-        st.flapping = undefined;
-        st.notified = true;
-        st.announced = st.status === 'firing' && !st.silencedBy.length;
-        st.resolvedNotified = st.status === 'resolved';
-        st.lastNotifiedAt = now;
-      }
+      // The hold ends with the summary; a fire soon after (still more than the threshold in the window) holds it again.
+      st.flapping = undefined;
+      st.notified = true;
+      st.announced = st.status === 'firing' && !st.silencedBy.length;
+      st.resolvedNotified = st.status === 'resolved';
+      st.lastNotifiedAt = now;
     } catch (err) {
       this.d.logger.error({ err }, 'could not queue a flap summary; will try again');
     } finally {
