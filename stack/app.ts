@@ -124,7 +124,6 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   await Promise.all([paths.prometheusData, paths.alertmanagerData, ...services.map(paths.service)].map((d) => mkdir(d, { recursive: true })));
 
   const supervisor = new Supervisor(specs, { out: deps.out, maxBackoffMs: config.maxBackoffMs, graceMs: 4_000 });
-  supervisor.start();
   let closed = false;
   const close = () => {
     closed = true;
@@ -134,6 +133,14 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   const probes: Record<string, string> = { prometheus: `${urls.prometheus}/-/ready`, alertmanager: `${urls.alertmanager}/-/ready` };
   for (const s of services) probes[s] = `${urls[s]}/-/healthy`;
   const ready = (async () => {
+    // The dashboard first: Prometheus's http_sd asks it for targets at once, and logs an error if it is not up yet.
+    if (services.includes('dashboard')) {
+      supervisor.start(['dashboard']);
+      const until = Date.now() + 15_000;
+      while (!closed && Date.now() < until && !(await answers(probes.dashboard!))) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (closed) return Object.keys(probes);
+    supervisor.start();
     const pending = new Set(Object.keys(probes));
     const deadline = Date.now() + (deps.readyTimeoutMs ?? 90_000);
     while (pending.size && !closed && Date.now() < deadline) {

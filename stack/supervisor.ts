@@ -58,9 +58,13 @@ export class Supervisor {
     for (const spec of specs) this.children.set(spec.name, { spec, startedAt: 0, backoffMs: opts.minBackoffMs ?? 1000, restarts: 0 });
   }
 
-  /** start launches every child (in the order given). */
-  start(): void {
-    for (const m of this.children.values()) this.launch(m);
+  /** start launches the named children, or every child not started yet (in the order given). */
+  start(names?: string[]): void {
+    if (this.stopping) return;
+    for (const m of this.children.values()) {
+      if (m.proc || (names && !names.includes(m.spec.name))) continue;
+      this.launch(m);
+    }
   }
 
   /** log writes one line with the given name's prefix (the supervisor's own messages use "stack"). */
@@ -155,7 +159,7 @@ export class Supervisor {
         if (ranMs >= (this.opts.stableAfterMs ?? 30_000)) m.backoffMs = this.opts.minBackoffMs ?? 1000;
         const delay = m.backoffMs;
         m.backoffMs = Math.min(m.backoffMs * 2, this.opts.maxBackoffMs ?? 30_000);
-        this.log('stack', `${spec.name} ${how}; restarting it in ${(delay / 1000).toFixed(1)} s`);
+        this.log('stack', `${spec.name} ${how}; restarting it in ${+(delay / 1000).toFixed(2)} s`);
         m.timer = setTimeout(() => {
           if (this.stopping) return;
           m.restarts++;
