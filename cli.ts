@@ -56,6 +56,27 @@ program
   });
 
 program
+  .command('analytics')
+  .description('Run the analytics service (port 9102): threshold and forecast rules over the Prometheus HTTP API, alerts to ALERTS_URL, results on /metrics, rules API.')
+  .option('--port <port>', 'listen port (ANALYTICS_PORT, default 9102)')
+  .option('--host <address>', 'listen address (ANALYTICS_HOST, default all interfaces)')
+  .option('--prometheus-url <url>', 'Prometheus to read (PROMETHEUS_URL, default http://localhost:9090)')
+  .option('--alerts-url <url>', 'where alerts are posted, + /api/v2/alerts (ALERTS_URL, default http://localhost:9103)')
+  .option('--rules-file <path>', 'YAML rules file (ANALYTICS_RULES_FILE, default: the shipped analytics/default-rules.yml)')
+  .option('--data-dir <dir>', 'state directory: API rules in analytics/rules.json (DATA_DIR, default ./.vigil)')
+  .action(async (o: Record<string, string | undefined>) => {
+    const { runService } = await import('./common/service.js');
+    const { main } = await import('./analytics/main.js');
+    const overrides = Object.fromEntries(
+      Object.entries({
+        ANALYTICS_PORT: o.port, ANALYTICS_HOST: o.host, PROMETHEUS_URL: o.prometheusUrl, ALERTS_URL: o.alertsUrl,
+        ANALYTICS_RULES_FILE: o.rulesFile, DATA_DIR: o.dataDir,
+      }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    await runService('analytics', () => main(overrides));
+  });
+
+program
   .command('dashboard')
   .description('Run the dashboard service (port 5000): the web UI and the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd).')
   .option('--port <port>', 'listen port (DASHBOARD_PORT, default 5000)')

@@ -1,0 +1,100 @@
+import type { Express } from 'express';
+import { Registry } from 'prom-client';
+import { createHttpApp } from '../common/http/app.js';
+import type { Logger } from '../common/logger.js';
+import { createPrometheusClient, type PrometheusClient } from '../common/prometheus/client.js';
+import { openApiDocument } from './api/openapi.js';
+import { resultsRoutes } from './api/results-routes.js';
+import { rulesRoutes } from './api/rules-routes.js';
+import { usageRoutes } from './api/usage-routes.js';
+import type { AnalyticsConfig } from './config.js';
+import { createMetrics, type AnalyticsMetrics } from './metrics.js';
+import { AlertSender } from './notify/alert-sender.js';
+import { PrometheusHealth } from './query/prometheus-health.js';
+import { RuleEngine } from './rules/engine.js';
+import { loadRulesFile } from './rules/rules-file.js';
+import { RuleStore } from './rules/store.js';
+
+/** Dependencies of createApp; everything but the config has a default. */
+export interface AnalyticsDeps {
+  config: AnalyticsConfig;
+  logger: Logger;
+  registry?: Registry;
+  prometheus?: PrometheusClient;
+  /** Clock in ms; tests replay history by moving it. */
+  clock?: () => number;
+}
+
+/** AnalyticsApp is the built service: its HTTP app and parts, not yet running. */
+export interface AnalyticsApp {
+  app: Express;
+  engine: RuleEngine;
+  store: RuleStore;
+  metrics: AnalyticsMetrics;
+  registry: Registry;
+  prometheus: PrometheusClient;
+  health: PrometheusHealth;
+  /** start begins the evaluation timers and the Prometheus probe. */
+  start(): void;
+  /** close stops timers and waits for in-flight evaluations (the caller closes the HTTP server). */
+  close(): Promise<void>;
+}
+
+/**
+ * createApp builds the analytics service from its config: loads the rules file and the API rules
+ * saved under DATA_DIR, wires the engine, the alert sender and the HTTP API. It never listens.
+ */
+export async function createApp(deps: AnalyticsDeps): Promise<AnalyticsApp> {
+  const { config, logger } = deps;
+  const registry = deps.registry ?? new Registry();
+  const metrics = createMetrics(registry);
+  const prometheus = deps.prometheus ?? createPrometheusClient({
+    url: config.prometheusUrl,
+    timeoutMs: config.prometheusTimeoutSeconds * 1000,
+    maxResponseBytes: config.prometheusMaxResponseBytes,
+    compression: config.prometheusGzip,
+  });
+  const health = new PrometheusHealth(prometheus, metrics.prometheusUp, logger);
+  metrics.prometheusUp.set(0);
+  const fileRules = await loadRulesFile(config.rulesFile, {
+    THRESHOLD_CPU: config.thresholds.cpu, THRESHOLD_MEMORY: config.thresholds.memory, THRESHOLD_DISK: config.thresholds.disk,
+  });
+  const store = new RuleStore(config.dataDir, logger);
+  await store.load(fileRules);
+  const sender = new AlertSender(config.alertsUrl, metrics, logger);
+  const engine = new RuleEngine({
+    client: prometheus, sender, metrics, health, log: logger, dashboardUrl: config.dashboardUrl,
+    ruleTimeoutSeconds: config.ruleTimeoutSeconds, resendSeconds: config.resendSeconds, ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  engine.sync(store.list());
+  store.onChange((rules) => engine.sync(rules));
+  metrics.registerResults(engine.resultSources());
+
+  const app = createHttpApp({
+    name: 'vigil analytics',
+    registry,
+    logger,
+    ...(config.token ? { token: config.token } : {}),
+    // Ready when Prometheus can be reached: without it no rule can be evaluated.
+    ready: () => health.isUp,
+    routes: (a) => {
+      a.get('/api/v1/openapi.json', (_req, res) => {
+        res.json(openApiDocument());
+      });
+      a.use(rulesRoutes({ store, engine, client: prometheus }));
+      a.use(resultsRoutes(engine, config.dashboardUrl));
+      a.use(usageRoutes(prometheus, engine, config.usageMetrics));
+    },
+  });
+  return {
+    app, engine, store, metrics, registry, prometheus, health,
+    start() {
+      health.start(config.probeSeconds);
+      engine.start();
+    },
+    async close() {
+      health.stop();
+      await engine.stop();
+    },
+  };
+}

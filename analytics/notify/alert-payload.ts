@@ -1,0 +1,89 @@
+import type { Rule } from '../rules/model.js';
+import { severityOf } from '../rules/model.js';
+import type { AlertState } from '../rules/alert-state.js';
+import type { Action } from '../rules/model.js';
+
+/** PostableAlert is an alert in Alertmanager's API v2 shape, plus Vigil's `actions` (the alerts service reads them). */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  /** The rule's destinations; also in the `vigil_actions` annotation, which survives a trip through Alertmanager. */
+  actions: Action[];
+}
+
+function human(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
+}
+
+function where(labels: Record<string, string>): string {
+  const parts = ['instance', 'mountpoint', 'device', 'process'].filter((k) => labels[k]).map((k) => `${k} ${labels[k]}`);
+  return parts.length ? ` on ${parts.join(', ')}` : '';
+}
+
+/** alertLabels are the alert's identity: the series' labels, then the rule's labels, then Vigil's. */
+export function alertLabels(rule: Rule, state: AlertState): Record<string, string> {
+  return {
+    ...state.labels,
+    ...rule.labels,
+    alertname: rule.name,
+    severity: severityOf(rule),
+    namespace: rule.namespace,
+    rule_kind: rule.kind,
+    rule_id: rule.id,
+  };
+}
+
+/** describe writes the summary and description of an alert from its rule and details. */
+export function describe(rule: Rule, state: AlertState): { summary: string; description: string } {
+  const d = state.details;
+  const what = d.metric ?? rule.name;
+  const at = where(state.labels);
+  if (rule.kind === 'forecast') {
+    const eta = d.crossing_seconds !== undefined ? Number(d.crossing_seconds) : undefined;
+    const summary = eta === 0
+      ? `${what}${at} is past ${d.threshold} and still rising`
+      : `${what}${at} is predicted to cross ${d.threshold}${eta !== undefined ? ` in about ${human(eta)}` : ''}`;
+    const description = `${rule.name}: ${what}${at} is ${d.current} now; the ${d.model} forecast for ${human(Number(d.horizon_seconds))} ahead is ${d.forecast_value} ` +
+      `(95 % interval ${d.forecast_lower} to ${d.forecast_upper}) against the threshold ${d.op} ${d.threshold}` +
+      (d.crossing_time ? `; predicted crossing at ${d.crossing_time}` : '') +
+      (d.crossing_earliest || d.crossing_latest ? ` (between ${d.crossing_earliest ?? 'now'} and ${d.crossing_latest ?? 'after the horizon'})` : '') +
+      `, confidence ${d.confidence}.`;
+    return { summary, description };
+  }
+  const summary = `${what}${at} is ${d.value ?? state.value} (threshold ${d.op ?? ''} ${d.threshold ?? ''})`.replace(/\s+\)/, ')');
+  const description = `${rule.name}: ${what}${at} is ${d.value ?? state.value}, ${d.op ?? ''} the threshold ${d.threshold ?? ''}` +
+    (d.resolve_value ? `; it resolves once back past ${d.resolve_value}` : '') + '.';
+  return { summary, description };
+}
+
+/**
+ * toPostableAlert renders one alert state for `POST /api/v2/alerts`. A firing alert's endsAt lies a few
+ * evaluation/resend intervals ahead, so Alertmanager resolves it by itself if analytics stops sending
+ * (as Prometheus does); a resolved alert's endsAt is when it resolved.
+ */
+export function toPostableAlert(rule: Rule, state: AlertState, opts: { dashboardUrl: string; now: number; validForMs: number }): PostableAlert {
+  const { summary, description } = describe(rule, state);
+  const annotations: Record<string, string> = {
+    ...state.details,
+    ...rule.annotations,
+    summary,
+    description,
+    alarm: rule.kind === 'threshold' ? 'RED' : rule.kind === 'forecast' ? 'AMBER' : 'ANOMALY',
+  };
+  if (rule.actions.length) annotations.vigil_actions = JSON.stringify(rule.actions);
+  const endsAt = state.phase === 'resolved' ? (state.resolvedAt ?? opts.now) : opts.now + opts.validForMs;
+  return {
+    labels: alertLabels(rule, state),
+    annotations,
+    startsAt: new Date(state.firedAt ?? state.activeAt).toISOString(),
+    endsAt: new Date(endsAt).toISOString(),
+    generatorURL: `${opts.dashboardUrl}/?rule=${encodeURIComponent(rule.id)}`,
+    actions: rule.actions,
+  };
+}

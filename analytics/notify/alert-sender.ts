@@ -1,0 +1,43 @@
+import axios, { type AxiosInstance } from 'axios';
+import type { Logger } from '../../common/logger.js';
+import type { AnalyticsMetrics } from '../metrics.js';
+import type { PostableAlert } from './alert-payload.js';
+
+/**
+ * AlertSender posts alerts to `<ALERTS_URL>/api/v2/alerts` — the alerts service, or Alertmanager
+ * itself, which accepts the same body. A failed post is not retried here: the engine keeps the alerts
+ * marked unsent and offers them again at the rule's next evaluation, as Prometheus's notifier does.
+ */
+export class AlertSender {
+  private readonly http: AxiosInstance;
+  private lastFailureLogged = 0;
+
+  constructor(private readonly alertsUrl: string, private readonly metrics: AnalyticsMetrics, private readonly log: Logger, timeoutMs = 10_000) {
+    this.http = axios.create({ baseURL: alertsUrl, timeout: timeoutMs, validateStatus: () => true, headers: { 'Content-Type': 'application/json' } });
+  }
+
+  /** send posts one batch; true when the receiver accepted it (2xx). */
+  async send(batch: Array<{ alert: PostableAlert; phase: 'firing' | 'resolved' }>): Promise<boolean> {
+    if (batch.length === 0) return true;
+    const alerts = batch.map((b) => b.alert);
+    let problem: string;
+    try {
+      const res = await this.http.post('/api/v2/alerts', alerts);
+      if (res.status >= 200 && res.status < 300) {
+        this.metrics.notifications.inc({ result: 'success' });
+        for (const b of batch) this.metrics.notifiedAlerts.inc({ state: b.phase });
+        return true;
+      }
+      problem = `HTTP ${res.status}: ${typeof res.data === 'string' ? res.data.slice(0, 300) : JSON.stringify(res.data).slice(0, 300)}`;
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    this.metrics.notifications.inc({ result: 'failure' });
+    // One line a minute at most while the receiver is down.
+    if (Date.now() - this.lastFailureLogged > 60_000) {
+      this.lastFailureLogged = Date.now();
+      this.log.warn({ url: `${this.alertsUrl}/api/v2/alerts`, problem, alerts: alerts.length }, 'cannot deliver alerts; they will be offered again at the next evaluation');
+    }
+    return false;
+  }
+}

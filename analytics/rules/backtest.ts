@@ -1,0 +1,122 @@
+import type { PrometheusClient } from '../../common/prometheus/client.js';
+import { sampleValue, type Labels } from '../../common/prometheus/types.js';
+import { InvalidParameterError, NoDetectorError } from '../errors.js';
+import { forecastSeries } from '../models/forecast.js';
+import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
+import { advance, type AlertState, type Observation } from './alert-state.js';
+import { forecastObservation, seconds, thresholdObservation } from './evaluate.js';
+import type { ForecastRuleSpec, Rule, ThresholdRuleSpec } from './model.js';
+
+/** One stretch of time a rule would have fired for one series. */
+export interface BacktestInterval {
+  labels: Labels;
+  /** When the condition started to hold (pending began). */
+  activeAt: string;
+  firedAt: string;
+  /** null when it was still firing at the end of the range. */
+  resolvedAt: string | null;
+  /** The alert's facts when it fired (value, threshold, forecast, crossing time…). */
+  details: Record<string, string>;
+}
+
+/** The result of a backtest. */
+export interface BacktestResult {
+  rule: string;
+  from: string;
+  to: string;
+  /** Seconds between simulated evaluations. */
+  step: number;
+  evaluations: number;
+  series: number;
+  intervals: BacktestInterval[];
+}
+
+/** Largest backtest range. */
+export const MAX_BACKTEST_SECONDS = 31 * 86_400;
+const MAX_FORECAST_WORK = 2_000_000; // series × evaluations
+
+function replay(times: number[], observationsAt: (t: number) => Observation[], forSeconds: number): BacktestInterval[] {
+  const states = new Map<string, AlertState>();
+  const open = new Map<string, BacktestInterval>();
+  const done: BacktestInterval[] = [];
+  for (const t of times) {
+    for (const { state, from } of advance(states, observationsAt(t), t * 1000, forSeconds)) {
+      if (state.phase === 'firing' && from !== 'firing') {
+        open.set(state.key, {
+          labels: state.labels, activeAt: new Date(state.activeAt).toISOString(), firedAt: new Date(t * 1000).toISOString(), resolvedAt: null, details: { ...state.details },
+        });
+      } else if (from === 'firing' && state.phase === 'resolved') {
+        const iv = open.get(state.key);
+        if (iv) {
+          iv.resolvedAt = new Date(t * 1000).toISOString();
+          done.push(iv);
+          open.delete(state.key);
+        }
+      }
+    }
+  }
+  return [...done, ...open.values()].sort((a, b) => a.firedAt.localeCompare(b.firedAt));
+}
+
+async function backtestThreshold(rule: ThresholdRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal) {
+  const step = Math.max(seconds(rule.frequency), Math.ceil((to - from) / 10_000));
+  const res = await client.queryRange(rule.expr, from, to, step, { signal });
+  const byTime = new Map<number, Observation[]>();
+  for (const s of res.data.result) {
+    const { __name__: name, ...labels } = s.metric;
+    for (const p of s.values) {
+      const list = byTime.get(p[0]) ?? [];
+      list.push(thresholdObservation(rule, labels, sampleValue(p), name));
+      byTime.set(p[0], list);
+    }
+  }
+  const times: number[] = [];
+  for (let t = from; t <= to; t += step) times.push(t);
+  return { step, evaluations: times.length, series: res.data.result.length, intervals: replay(times, (t) => byTime.get(t) ?? [], seconds(rule.for)) };
+}
+
+async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal) {
+  const lookback = seconds(rule.lookback);
+  const step = Math.max(seconds(rule.frequency), Math.ceil((to - from) / 500));
+  const plan = planForecastQuery(rule.expr, lookback, rule.points, to);
+  // The same block means the live rule fits, over the whole range plus one lookback before it.
+  plan.start = to - Math.ceil((to - from + lookback) / plan.step) * plan.step;
+  const series = await fetchSeriesPoints(client, plan, signal);
+  const times: number[] = [];
+  for (let t = from; t <= to; t += step) times.push(t);
+  if (series.length * times.length > MAX_FORECAST_WORK) {
+    throw new InvalidParameterError(`this backtest would fit ${series.length} series at ${times.length} times; narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
+  }
+  const opts = {
+    model: rule.model, degree: rule.degree, horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, op: rule.op,
+    minConfidence: rule.minConfidence, counter: rule.counter, minPoints: Math.min(6, rule.points),
+  };
+  const observationsAt = (t: number): Observation[] => {
+    const out: Observation[] = [];
+    for (const s of series) {
+      let lo = 0;
+      while (lo < s.times.length && s.times[lo]! <= t - lookback) lo++;
+      let hi = lo;
+      while (hi < s.times.length && s.times[hi]! <= t) hi++;
+      const f = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), { ...opts, now: t });
+      const o = forecastObservation(rule, { labels: s.labels, forecast: f, ...(s.metricName ? { metricName: s.metricName } : {}) }, t * 1000);
+      if (o) out.push(o);
+    }
+    return out;
+  };
+  return { step, evaluations: times.length, series: series.length, intervals: replay(times, observationsAt, seconds(rule.for)) };
+}
+
+/**
+ * backtest replays a rule over history (`from`..`to`, unix seconds) with the live evaluation's logic
+ * and state machine, and returns when it would have fired and resolved, per series.
+ */
+export async function backtest(rule: Rule, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<BacktestResult> {
+  if (!(to > from)) throw new InvalidParameterError('"to" must be after "from"');
+  if (to - from > MAX_BACKTEST_SECONDS) throw new InvalidParameterError(`a backtest covers at most ${MAX_BACKTEST_SECONDS / 86_400} days`);
+  let r;
+  if (rule.kind === 'threshold') r = await backtestThreshold(rule, from, to, client, signal);
+  else if (rule.kind === 'forecast') r = await backtestForecast(rule, from, to, client, signal);
+  else throw new NoDetectorError(rule.kind);
+  return { rule: rule.id, from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString(), ...r };
+}

@@ -1,0 +1,150 @@
+import type { PrometheusClient } from '../../common/prometheus/client.js';
+import { sampleValue, type Labels } from '../../common/prometheus/types.js';
+import { NoDetectorError } from '../errors.js';
+import { forecastSeries, type Forecast } from '../models/forecast.js';
+import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
+import type { Observation } from './alert-state.js';
+import { parseDuration } from './duration.js';
+import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from './model.js';
+import { VigilError } from '../../common/errors.js';
+
+/** What an evaluation needs: the client, the evaluation time and a signal that aborts it. */
+export interface EvalContext {
+  client: PrometheusClient;
+  /** Evaluation time, ms. */
+  now: number;
+  signal?: AbortSignal;
+}
+
+/** One series' forecast from the last evaluation. */
+export interface ForecastRecord {
+  labels: Labels;
+  metricName?: string;
+  forecast: Forecast;
+}
+
+/** The outcome of one evaluation: what each series looked like, and the forecasts when the rule makes them. */
+export interface Evaluation {
+  observations: Observation[];
+  forecasts?: ForecastRecord[];
+}
+
+/** seconds reads a duration that validation already accepted. */
+export function seconds(d: string | number): number {
+  return parseDuration(d) ?? 0;
+}
+
+/** compare applies a rule's comparator. */
+export function compare(value: number, op: Comparator, line: number): boolean {
+  switch (op) {
+    case '>': return value > line;
+    case '>=': return value >= line;
+    case '<': return value < line;
+    case '<=': return value <= line;
+  }
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, ''));
+
+/** thresholdObservation judges one value against a threshold rule, hysteresis included. */
+export function thresholdObservation(rule: ThresholdRuleSpec, labels: Labels, value: number, metricName?: string): Observation {
+  const resolve = rule.resolveValue ?? rule.value;
+  // Once firing, the alert holds until the value is back past the resolve line.
+  const hold = rule.op.startsWith('>') ? value >= resolve && !Number.isNaN(value) : value <= resolve && !Number.isNaN(value);
+  const details: Record<string, string> = { value: fmt(value), threshold: fmt(rule.value), op: rule.op };
+  if (rule.resolveValue !== undefined) details.resolve_value = fmt(rule.resolveValue);
+  if (metricName) details.metric = metricName;
+  return { labels, value, active: compare(value, rule.op, rule.value), hold: rule.resolveValue === undefined ? undefined : hold, details };
+}
+
+async function evaluateThreshold(rule: ThresholdRuleSpec, ctx: EvalContext): Promise<Evaluation> {
+  const res = await ctx.client.query(rule.expr, { time: ctx.now / 1000, signal: ctx.signal });
+  const d = res.data;
+  if (d.resultType === 'scalar') return { observations: [thresholdObservation(rule, {}, sampleValue(d.result))] };
+  if (d.resultType !== 'vector') {
+    throw new VigilError('RULE_EXPRESSION_TYPE', `the expression returns a ${d.resultType}; a threshold rule needs an instant vector or a scalar`, 400);
+  }
+  return {
+    observations: d.result.map((s) => {
+      const { __name__: name, ...labels } = s.metric;
+      return thresholdObservation(rule, labels, sampleValue(s.value), name);
+    }),
+  };
+}
+
+/** forecastDetails renders a forecast for an alert's annotations. */
+export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true }, now: number, metricName?: string): Record<string, string> {
+  const d: Record<string, string> = {
+    threshold: fmt(rule.threshold),
+    op: rule.op,
+    current: fmt(f.current),
+    forecast_value: fmt(f.value),
+    forecast_lower: fmt(f.lower),
+    forecast_upper: fmt(f.upper),
+    horizon_seconds: String(seconds(rule.horizon)),
+    confidence: f.confidence.toFixed(3),
+    model: rule.model,
+  };
+  if (f.crossingSeconds !== undefined) {
+    d.crossing_seconds = String(Math.round(f.crossingSeconds));
+    d.crossing_time = new Date(now + f.crossingSeconds * 1000).toISOString();
+  }
+  if (f.crossingEarliestSeconds !== undefined) d.crossing_earliest = new Date(now + f.crossingEarliestSeconds * 1000).toISOString();
+  if (f.crossingLatestSeconds !== undefined) d.crossing_latest = new Date(now + f.crossingLatestSeconds * 1000).toISOString();
+  if (metricName) d.metric = metricName;
+  return d;
+}
+
+/** forecastObservation turns a forecast into an observation; once firing, it holds while a crossing is still predicted with even odds. */
+export function forecastObservation(rule: ForecastRuleSpec, rec: ForecastRecord, now: number): Observation | undefined {
+  const f = rec.forecast;
+  if (!f.ok) return undefined;
+  return {
+    labels: rec.labels,
+    value: f.value,
+    active: f.fires,
+    hold: f.crossingSeconds !== undefined && f.confidence >= 0.5,
+    details: forecastDetails(rule, f, now, rec.metricName),
+  };
+}
+
+async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
+  const nowS = ctx.now / 1000;
+  const plan = planForecastQuery(rule.expr, seconds(rule.lookback), rule.points, nowS);
+  const series = await fetchSeriesPoints(ctx.client, plan, ctx.signal);
+  const forecasts: ForecastRecord[] = [];
+  const observations: Observation[] = [];
+  const opts = {
+    model: rule.model, degree: rule.degree, horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, op: rule.op,
+    minConfidence: rule.minConfidence, counter: rule.counter, now: nowS, minPoints: Math.min(6, rule.points),
+  };
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i]!;
+    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, opts) };
+    if (s.metricName) rec.metricName = s.metricName;
+    forecasts.push(rec);
+    const o = forecastObservation(rule, rec, ctx.now);
+    if (o) observations.push(o);
+    // Let other rules and HTTP requests run between chunks of a large fit.
+    if (i % 1000 === 999) {
+      await new Promise<void>((r) => setImmediate(r));
+      if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('aborted');
+    }
+  }
+  return { observations, forecasts };
+}
+
+/**
+ * evaluateRule runs one evaluation of a rule at `ctx.now`. Anomaly and outlier rules throw
+ * NoDetectorError: their detectors are not installed in this version, and the engine reports that
+ * rather than pretending all is well.
+ */
+export async function evaluateRule(rule: RuleSpec, ctx: EvalContext): Promise<Evaluation> {
+  switch (rule.kind) {
+    case 'threshold': return evaluateThreshold(rule, ctx);
+    case 'forecast': return evaluateForecast(rule, ctx);
+    case 'anomaly':
+    case 'outlier':
+      throw new NoDetectorError(rule.kind);
+  }
+}
