@@ -56,6 +56,8 @@ export interface SmtpSink {
   mails: CaughtMail[];
   /** Milliseconds to wait before answering MAIL FROM (a slow server, to catch the sender mid-delivery). */
   delayMs: number;
+  /** Called at every MAIL FROM with how many have arrived so far (to act mid-delivery). */
+  onMailFrom?: (count: number) => void;
   /** Stops listening (the port stays reserved for `up`). */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -67,12 +69,14 @@ export interface SmtpSink {
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const sink: SmtpSink = { port, mails: [], delayMs: 0, down: async () => undefined, up: async () => undefined, close: async () => undefined };
   let server: SMTPServer | undefined;
+  let mailFroms = 0;
   const make = () =>
     new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onMailFrom(_addr, _session, cb) {
+        sink.onMailFrom?.(++mailFroms);
         if (sink.delayMs) setTimeout(() => cb(), sink.delayMs);
         else cb();
       },

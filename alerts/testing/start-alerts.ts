@@ -31,7 +31,7 @@ export interface TestAlerts {
 /** startAlerts builds the alerts service from `env` (plus a temporary DATA_DIR) and listens on port 0. */
 export async function startAlerts(env: Env, opts: { dir?: string; series?: SeriesSource } = {}): Promise<TestAlerts> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'vigil-alerts-')));
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...env, DATA_DIR: dir });
+  const config = loadConfig({ LOG_LEVEL: 'error', ...env, DATA_DIR: dir });
   config.tickInterval = 0.05;
   const registry = new Registry();
   const service = await createApp(config, { logger: createLogger('alerts', config.logLevel), registry, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
