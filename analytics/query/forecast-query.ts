@@ -15,6 +15,8 @@ export interface ForecastQueryPlan {
   step: number;
   start: number;
   end: number;
+  /** The metric name, when the expression is a plain selector (avg_over_time drops `__name__`). */
+  metricName?: string;
 }
 
 /**
@@ -26,15 +28,20 @@ export interface ForecastQueryPlan {
  */
 export function planForecastQuery(expr: string, lookbackSeconds: number, points: number, endSeconds: number): ForecastQueryPlan {
   const step = Math.max(1, Math.ceil(lookbackSeconds / points));
-  const range = isVectorSelector(expr) ? `${expr.trim()}[${step}s]` : `(${expr})[${step}s:]`;
-  return { query: `avg_over_time(${range})`, step, start: endSeconds - (points - 1) * step, end: endSeconds };
+  const plain = isVectorSelector(expr);
+  const range = plain ? `${expr.trim()}[${step}s]` : `(${expr})[${step}s:]`;
+  const plan: ForecastQueryPlan = { query: `avg_over_time(${range})`, step, start: endSeconds - (points - 1) * step, end: endSeconds };
+  const name = plain ? /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(expr)?.[1] : undefined;
+  if (name) plan.metricName = name;
+  return plan;
 }
 
 /** fetchSeriesPoints runs a plan and returns each series' points (labels without `__name__`, which is returned separately). */
 export async function fetchSeriesPoints(client: PrometheusClient, plan: ForecastQueryPlan, signal?: AbortSignal): Promise<Array<SeriesPoints & { metricName?: string }>> {
   const res = await client.queryRange(plan.query, plan.start, plan.end, plan.step, { signal });
   return res.data.result.map((s) => {
-    const { __name__: metricName, ...labels } = s.metric;
+    const { __name__: name, ...labels } = s.metric;
+    const metricName = name ?? plan.metricName;
     const n = s.values.length;
     const times = new Float64Array(n);
     const values = new Float64Array(n);
