@@ -40,12 +40,11 @@ describe('analytics when Prometheus goes away', () => {
     expect(rules.body.rules[0]!.status.lastError).toMatch(/cannot reach Prometheus/);
 
     // Prometheus returns on the same port with the same data.
-    let again: Child | undefined;
-    again = startChild(requireBinary('prometheus', 'PROMETHEUS_BIN'), [
+    const again: Child = startChild(requireBinary('prometheus', 'PROMETHEUS_BIN'), [
       `--config.file=${prom.dir}/prometheus.yml`, `--storage.tsdb.path=${prom.dir}/data`, `--web.listen-address=127.0.0.1:${prom.port}`,
       '--storage.tsdb.retention.time=3650d', '--log.level=warn',
     ]);
-    cleanup.push(() => again!.stop());
+    cleanup.push(() => again.stop());
     await waitFor('analytics to be ready again', async () => (await fetch(`${svc.url}/-/ready`)).status === 200, 60_000);
     await waitFor('prometheus_up 1', () => metric(svc, 'vigil_analytics_prometheus_up 1'));
     await waitFor('the rule to recover', () => metric(svc, 'vigil_analytics_rule_status{rule="cpu",kind="threshold",status="ok"} 1'));
