@@ -58,7 +58,7 @@ export const DEFAULTS = {
   retryMax: 300, // s
   resolvedRetention: 3600, // s a resolved alert stays in GET /api/v1/alerts
   tickInterval: 0.25, // s
-  mailCatcherPort: 2525,
+  mailCatcherPort: 0, // any free loopback port: only the service itself sends to it
 } as const;
 
 const shape = {

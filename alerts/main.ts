@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Env } from '../common/config.js';
+import { ConfigError } from '../common/errors.js';
 import { dataDir } from '../common/data-dir.js';
 import { closeServer, listen } from '../common/http/server.js';
 import { createLogger } from '../common/logger.js';
@@ -24,7 +25,7 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   let catcher: MailCatcher | undefined;
   if (config.mailCatcher) {
     catcher = await startMailCatcher(join(dataDir(env), 'mail'), config.mailCatcherPort, logger).catch((err: Error) => {
-      throw new Error(`ALERTS_MAIL_CATCHER_PORT: cannot start the local mail catcher on port ${config.mailCatcherPort}: ${err.message}`);
+      throw new ConfigError(`ALERTS_MAIL_CATCHER_PORT: cannot start the local mail catcher on port ${config.mailCatcherPort}: ${err.message}`);
     });
     config.smtp = { host: catcher.host, port: catcher.port, secure: false };
     logger.info({ dir: catcher.dir, port: catcher.port }, `no SMTP_HOST set: alert emails are saved as .eml files in ${catcher.dir}`);

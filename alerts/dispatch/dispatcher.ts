@@ -81,10 +81,10 @@ export class Dispatcher {
         }
         this.fire(fp, a, st, now);
       } else if (resolved) {
-        st.alert = { ...a, startsAt: st.alert.startsAt };
+        st.alert = this.update(st.alert, a);
         if (this.resolve(st, now)) resolvedNow.set(groupOf(st), [...(resolvedNow.get(groupOf(st)) ?? []), st]);
       } else {
-        st.alert = { ...a, startsAt: st.alert.startsAt };
+        st.alert = this.update(st.alert, a);
       }
     }
     for (const [group, list] of resolvedNow) this.track(this.sendResolved(group, list));
@@ -120,6 +120,15 @@ export class Dispatcher {
   close(): void {
     for (const g of this.groups.values()) clearTimeout(g.timer);
     this.groups.clear();
+  }
+
+  /**
+   * update takes the newest labels, annotations and end time but keeps the start time (the identity of
+   * this firing) and the api source: the same alert coming back through Alertmanager's webhook must not
+   * stop its re-sending to Alertmanager.
+   */
+  private update(old: Alert, a: Alert): Alert {
+    return { ...a, startsAt: old.startsAt, source: old.source === 'api' ? 'api' : a.source, actions: a.actions.length ? a.actions : old.actions };
   }
 
   private newState(fp: string, a: Alert, status: AlertState['status'], now: number): AlertState {

@@ -51,17 +51,27 @@ export function sentence(a: NotificationAlert): string {
   return a.status === 'resolved' ? `Resolved: ${s}` : s;
 }
 
+function isoOf(s: string): string {
+  const n = Number(s);
+  const t = Number.isFinite(n) ? (n < 1e12 ? n * 1000 : n) : Date.parse(s);
+  return Number.isNaN(t) ? s : new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
 /** facts are the figures worth a line each: value against threshold, forecast, band, duration. */
 export function facts(a: NotificationAlert): Array<[string, string]> {
   const an = a.annotations;
   const out: Array<[string, string]> = [];
-  if (an.value !== undefined) out.push(['Value', an.threshold !== undefined ? `${an.value} (threshold ${an.threshold})` : an.value]);
-  else if (an.threshold !== undefined) out.push(['Threshold', an.threshold]);
-  if (an.forecast !== undefined) {
-    const when = an.forecast_at ? ` at ${new Date(Number(an.forecast_at) < 1e12 ? Number(an.forecast_at) * 1000 : Date.parse(an.forecast_at) || Number(an.forecast_at)).toISOString().replace('.000Z', 'Z')}` : '';
+  const threshold = an.threshold !== undefined ? `${an.op ? `${an.op} ` : ''}${an.threshold}` : undefined;
+  if (an.value !== undefined) out.push(['Value', threshold !== undefined ? `${an.value} (threshold ${threshold})` : an.value]);
+  else if (an.current !== undefined) out.push(['Now', threshold !== undefined ? `${an.current} (threshold ${threshold})` : an.current]);
+  else if (threshold !== undefined) out.push(['Threshold', threshold]);
+  const forecast = an.forecast ?? an.forecast_value;
+  if (forecast !== undefined) {
+    const at = an.forecast_at ? ` at ${isoOf(an.forecast_at)}` : an.horizon_seconds ? ` in ${formatDuration(Number(an.horizon_seconds) * 1000)}` : '';
     const interval = an.forecast_lower !== undefined && an.forecast_upper !== undefined ? ` (95 % interval ${an.forecast_lower} – ${an.forecast_upper})` : '';
-    out.push(['Forecast', `${an.forecast}${when}${interval}`]);
+    out.push(['Forecast', `${forecast}${at}${interval}`]);
   }
+  if (an.crossing_time) out.push(['Predicted crossing', isoOf(an.crossing_time)]);
   if (an.lower !== undefined && an.upper !== undefined) out.push(['Expected band', `${an.lower} – ${an.upper}`]);
   if (an.description) out.push(['Details', an.description]);
   out.push(['Started', a.startsAt.replace('.000Z', 'Z')]);

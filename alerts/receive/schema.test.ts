@@ -73,3 +73,10 @@ describe('fingerprint', () => {
     expect(fingerprint({ a: '1' })).not.toBe(fingerprint({ a: '2' }));
   });
 });
+
+describe('vigil_actions', () => {
+  it('reads the actions analytics carries in an annotation when the payload has none (the Alertmanager webhook path)', () => {
+    const [a] = parseWebhookPayload({ alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { vigil_actions: JSON.stringify([{ type: 'email', value: 'x@y.z' }, { type: 'bogus' }]) } }] }, now);
+    expect(a!.actions).toEqual([{ type: 'email', value: 'x@y.z' }]);
+  });
+});

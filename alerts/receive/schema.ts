@@ -76,6 +76,24 @@ function normaliseAction(a: z.output<typeof action>): AlertAction {
   return { type: kind === 'gmail' || kind === 'mail' ? 'email' : kind, value: a.value };
 }
 
+/**
+ * actionsFromAnnotation reads the `vigil_actions` annotation (JSON of `[{type, value}]`) that analytics
+ * adds so that a rule's recipients survive a trip through Alertmanager; anything malformed is ignored.
+ */
+export function actionsFromAnnotation(json: string | undefined): AlertAction[] {
+  if (!json) return [];
+  try {
+    const list = JSON.parse(json) as unknown;
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((x) => {
+      const r = action.safeParse(x);
+      return r.success ? [normaliseAction(r.data)] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
 function normalise(a: ParsedAlert, source: AlertSource, now: Date): Alert {
   const startsAt = a.startsAt && !ZERO_TIME.test(a.startsAt) ? new Date(a.startsAt).toISOString() : now.toISOString();
   let endsAt = a.endsAt && !ZERO_TIME.test(a.endsAt) ? new Date(a.endsAt).toISOString() : undefined;
@@ -85,7 +103,7 @@ function normalise(a: ParsedAlert, source: AlertSource, now: Date): Alert {
     labels: a.labels,
     annotations: a.annotations ?? {},
     startsAt,
-    actions: (a.actions ?? []).map(normaliseAction),
+    actions: a.actions?.length ? a.actions.map(normaliseAction) : actionsFromAnnotation(a.annotations?.vigil_actions),
     source,
   };
   if (endsAt) out.endsAt = endsAt;

@@ -45,22 +45,38 @@ export function exprFromGeneratorURL(url: string | undefined): string | undefine
   }
 }
 
+/** Labels that name the alert rather than the series (Vigil's and the rule's own). */
+const NOT_SERIES = new Set(['alertname', 'severity', 'namespace', 'rule_kind', 'rule_id', 'kind', 'direction', 'team']);
+
+/** selectorFor builds a series selector from analytics' `metric` annotation and the alert's series labels. */
+export function selectorFor(metric: string, labels: Record<string, string>): string {
+  const matchers = Object.entries(labels)
+    .filter(([k]) => !NOT_SERIES.has(k))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `${metric}{${matchers.join(',')}}`;
+}
+
 /**
  * chartSpec reads what to draw from an alert: the expression from the `query` (or `expr`) annotation
  * or from the generator URL, with a trailing comparison (`> 80`) split off as the threshold; then the
  * `threshold`, `forecast` + `forecast_at` (+ `forecast_lower`/`forecast_upper`) and `lower` + `upper`
- * annotations. Undefined when the alert names no expression.
+ * annotations (analytics' `metric`, `forecast_value` and `horizon_seconds` too). Undefined when the
+ * alert names no expression.
  */
-export function chartSpec(a: NotificationAlert): ChartSpec | undefined {
+export function chartSpec(a: NotificationAlert, now = Date.now()): ChartSpec | undefined {
   const an = a.annotations;
-  const raw = an.query ?? an.expr ?? exprFromGeneratorURL(a.generatorURL);
+  const fromMetric = an.metric && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(an.metric) ? selectorFor(an.metric, a.labels) : undefined;
+  const raw = an.query ?? an.expr ?? exprFromGeneratorURL(a.generatorURL) ?? fromMetric;
   if (!raw || !raw.trim()) return undefined;
   const m = COMPARISON.exec(raw);
   const spec: ChartSpec = { expr: m ? raw.slice(0, m.index).trim() : raw.trim() };
   const threshold = num(an.threshold) ?? (m ? num(m[2]) : undefined);
   if (threshold !== undefined) spec.threshold = threshold;
-  const fv = num(an.forecast);
-  const fat = time(an.forecast_at);
+  // analytics writes forecast_value at now + horizon_seconds; others may write forecast + forecast_at.
+  const fv = num(an.forecast) ?? num(an.forecast_value);
+  const horizon = num(an.horizon_seconds);
+  const fat = time(an.forecast_at) ?? (horizon !== undefined ? now + horizon * 1000 : undefined);
   if (fv !== undefined && fat !== undefined) {
     spec.forecast = { value: fv, at: fat };
     const lo = num(an.forecast_lower);

@@ -40,3 +40,14 @@ describe('chartSpec', () => {
     expect(chartSpec({ ...base, annotations: { summary: 'x' } })).toBeUndefined();
   });
 });
+
+describe('chartSpec for analytics alerts', () => {
+  it('builds the selector from the metric annotation and the series labels, and the forecast from horizon_seconds', () => {
+    const s = chartSpec({
+      fingerprint: 'f', status: 'firing', startsAt: '', dashboardURL: '',
+      labels: { alertname: 'DiskFill', severity: 'warning', namespace: 'infra', rule_kind: 'forecast', rule_id: 'disk', instance: 'web-1:9101', mountpoint: '/' },
+      annotations: { metric: 'disk_usage_percent', threshold: '85', op: '>', forecast_value: '92', forecast_lower: '88', forecast_upper: '96', horizon_seconds: '14400' },
+    }, 1_000_000);
+    expect(s).toEqual({ expr: 'disk_usage_percent{instance="web-1:9101",mountpoint="/"}', threshold: 85, forecast: { value: 92, at: 1_000_000 + 14_400_000, lower: 88, upper: 96 } });
+  });
+});

@@ -60,7 +60,7 @@ export class EmailNotifier implements Notifier<Notification> {
     let note: string | undefined;
     const end = n.alerts[0]?.status === 'resolved' ? Date.parse(n.alerts[0].endsAt ?? n.createdAt) : Date.parse(n.createdAt);
     for (const a of n.alerts.slice(0, this.o.maxChartedAlerts ?? 3)) {
-      const spec = chartSpec(a);
+      const spec = chartSpec(a, Date.parse(n.createdAt));
       if (!spec) continue;
       for (const hours of WINDOWS) {
         const stop = this.o.metrics.chartRenderDuration.startTimer();

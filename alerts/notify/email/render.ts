@@ -64,7 +64,7 @@ export function renderEmail(n: Notification, charts: InlineChart[], chartNote?: 
 </td></tr>
 ${flap ? `<tr><td style="padding:14px 24px;background:#f3e5f5;color:#4a148c;font-size:14px">${esc(flap)}</td></tr>` : ''}
 ${blocks}
-<tr><td style="padding:14px 24px;background:#fafafa;color:#888;font-size:12px;text-align:center">Sent by Vigil alerts at ${esc(n.createdAt)} · ${n.alerts.length} alert(s) · reply-to the team that owns ${esc(n.group || 'this service')}</td></tr>
+<tr><td style="padding:14px 24px;background:#fafafa;color:#888;font-size:12px;text-align:center">Sent by Vigil alerts at ${esc(n.createdAt)} · ${n.alerts.length} alert(s)${n.group ? ` on ${esc(n.group)}` : ''} · acknowledge in the dashboard to stop repeats</td></tr>
 </table></td></tr></table></body></html>`;
   const text = [
     subj,
