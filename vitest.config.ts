@@ -11,6 +11,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Projects with different maxWorkers must run as separate groups: unit, then int, then e2e.
+          sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**', 'dist/**'],
           testTimeout: 20_000,
@@ -19,6 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          sequence: { groupOrder: 1 },
           include: ['**/*.int.test.ts'],
           exclude: ['node_modules/**', 'dist/**'],
           testTimeout: 120_000,
@@ -30,6 +33,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['**/*.e2e.test.ts'],
           exclude: ['node_modules/**', 'dist/**'],
           testTimeout: 120_000,
