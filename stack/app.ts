@@ -5,6 +5,7 @@ import { ConfigError } from '../common/errors.js';
 import { findBinary } from './binaries.js';
 import { VIGIL_SERVICES, stackPaths, type StackConfig, type VigilService } from './config.js';
 import { generateLocalConfig } from './generate.js';
+import { assertPortsFree } from './ports.js';
 import { Supervisor, type ChildSpec } from './supervisor.js';
 
 /** Dependencies of the stack. */
@@ -62,6 +63,9 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   for (const s of services) {
     if (!available.includes(s)) throw new ConfigError(`VIGIL_STACK_SERVICES: this build of vigil has no "${s}" service (it has ${available.join(', ') || 'none'})`);
   }
+  const portEnv: Record<string, number> = { PROMETHEUS_PORT: config.ports.prometheus, ALERTMANAGER_PORT: config.ports.alertmanager };
+  for (const s of services) portEnv[PORT_ENV[s]] = config.ports[s];
+  await assertPortsFree(config.host, portEnv);
   const files = await generateLocalConfig(config, services);
   const paths = stackPaths(config.dataDir);
   const url = (port: number) => `http://${config.host}:${port}`;

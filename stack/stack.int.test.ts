@@ -126,6 +126,19 @@ describe('vigil stack', () => {
     await waitFor('the agent to answer again', async () => (await fetch(`http://127.0.0.1:${ports.agent}/-/healthy`)).ok, 30_000);
   });
 
+  it('refuses to start a second stack on the same ports, naming them', async () => {
+    const second = startChild(process.execPath, [
+      CLI, 'stack', '--data-dir', join(dir, 'second'), '--services', 'agent,dashboard',
+      '--prometheus-port', String(ports.prometheus), '--alertmanager-port', String(ports.alertmanager),
+      '--agent-port', String(ports.agent), '--dashboard-port', String(ports.dashboard),
+    ]);
+    const exit = await second.exited;
+    expect(exit.code).toBe(1);
+    expect(second.output()).toContain(`PROMETHEUS_PORT: port ${ports.prometheus} is already in use`);
+    expect(second.output()).toContain(`DASHBOARD_PORT: port ${ports.dashboard} is already in use`);
+    expect(second.output()).not.toContain('Vigil stack is ready');
+  });
+
   it('stops every child on SIGTERM and leaves no process behind', async () => {
     const before = descendants(stack.proc.pid!);
     const names = before.map(commandLine).join('\n');
