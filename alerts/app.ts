@@ -6,6 +6,7 @@ import type { Logger } from '../common/logger.js';
 import { apiRoutes } from './api/routes.js';
 import type { AlertsConfig } from './config.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { Forwarder } from './dispatch/forwarder.js';
 import { Journal } from './dispatch/journal.js';
 import { SilenceChecker } from './dispatch/silences.js';
 import { recordEvent } from './dispatch/alert-state.js';
@@ -80,7 +81,7 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
   const d = new Dispatcher({
     timings: config,
     routes: { emailEnabled: !!email, emailTo: config.emailTo, slackWebhookUrl: config.slackWebhookUrl, webhookUrls: config.webhookUrls },
-    alertmanagerUrls: config.alertmanagerUrls,
+    forwarder: new Forwarder(config.alertmanagerUrls, outbox, logger),
     dashboardUrl: config.dashboardUrl,
     outbox,
     silences: new SilenceChecker(config.alertmanagerUrls, config.silenceCacheTtl, metrics, logger),

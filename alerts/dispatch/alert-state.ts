@@ -59,3 +59,17 @@ export function recordEvent(history: HistoryStore, st: AlertState, event: Histor
     ...extra,
   });
 }
+
+/** newAlertState is the state of an alert seen for the first time (or firing again). */
+export function newAlertState(fp: string, a: Alert, status: AlertState['status'], now: number): AlertState {
+  return { fingerprint: fp, alert: a, status, notified: false, announced: false, resolvedNotified: false, repeats: 0, silencedBy: [], fires: [], resolves: [], ...(status === 'resolved' ? { resolvedAt: now } : {}) };
+}
+
+/**
+ * updateAlert takes the newest labels, annotations and end time but keeps the start time (the identity
+ * of this firing) and the api source: the same alert coming back through Alertmanager's webhook must
+ * not stop its re-sending to Alertmanager.
+ */
+export function updateAlert(old: Alert, a: Alert): Alert {
+  return { ...a, startsAt: old.startsAt, source: old.source === 'api' ? 'api' : a.source, actions: a.actions.length ? a.actions : old.actions };
+}

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../common/logger.js';
 import { fingerprint, isResolved, type Alert } from '../alert.js';
 import type { HistoryStore } from '../history/history-store.js';
 import type { AlertsMetrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { groupOf, recordEvent, toNotificationAlert, type AlertState } from './alert-state.js';
+import { groupOf, newAlertState, recordEvent, toNotificationAlert, updateAlert, type AlertState } from './alert-state.js';
 import { memberKey, type FlapSummary, type Notification, type NotificationKind } from './notification.js';
+import type { Forwarder } from './forwarder.js';
 import { route, type RouteDefaults } from './router.js';
 import type { SilenceChecker } from './silences.js';
 
@@ -23,7 +23,7 @@ export interface DispatcherTimings {
 export interface DispatcherDeps {
   timings: DispatcherTimings;
   routes: RouteDefaults;
-  alertmanagerUrls: string[];
+  forwarder: Forwarder;
   dashboardUrl: string;
   outbox: Outbox;
   silences: SilenceChecker;
@@ -56,7 +56,7 @@ export class Dispatcher {
     const list = (snapshot as { states?: AlertState[] } | undefined)?.states ?? [];
     for (const st of list) this.states.set(st.fingerprint, st);
     for (const st of list) {
-      if (st.status === 'firing' && !st.notified && !st.flapping) this.addToGroup(st);
+      if (!st.notified && !st.flapping && (st.status === 'firing' || !st.resolvedNotified)) this.addToGroup(st);
       if (st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping) this.track(this.sendResolved(groupOf(st), [st]));
     }
   }
@@ -76,20 +76,20 @@ export class Dispatcher {
       if (!st || st.status === 'resolved') {
         if (st && st.alert.startsAt === a.startsAt) continue; // the same, already resolved alert again
         if (resolved) {
-          if (!st) this.states.set(fp, this.newState(fp, a, 'resolved', now));
+          if (!st) this.states.set(fp, { ...newAlertState(fp, a, 'resolved', now), notified: true, resolvedNotified: true }); // nothing owed
           continue;
         }
         this.fire(fp, a, st, now);
       } else if (resolved) {
-        st.alert = this.update(st.alert, a);
+        st.alert = updateAlert(st.alert, a);
         if (this.resolve(st, now)) resolvedNow.set(groupOf(st), [...(resolvedNow.get(groupOf(st)) ?? []), st]);
       } else {
-        st.alert = this.update(st.alert, a);
+        st.alert = updateAlert(st.alert, a);
       }
     }
     for (const [group, list] of resolvedNow) this.track(this.sendResolved(group, list));
     const forward = alerts.filter((a) => a.source === 'api');
-    if (forward.length) this.track(this.forward(forward));
+    if (forward.length) this.track(this.d.forwarder.forward(forward));
   }
 
   /** ack records an acknowledgement: no repeats until the alert resolves or fires again. */
@@ -122,21 +122,8 @@ export class Dispatcher {
     this.groups.clear();
   }
 
-  /**
-   * update takes the newest labels, annotations and end time but keeps the start time (the identity of
-   * this firing) and the api source: the same alert coming back through Alertmanager's webhook must not
-   * stop its re-sending to Alertmanager.
-   */
-  private update(old: Alert, a: Alert): Alert {
-    return { ...a, startsAt: old.startsAt, source: old.source === 'api' ? 'api' : a.source, actions: a.actions.length ? a.actions : old.actions };
-  }
-
-  private newState(fp: string, a: Alert, status: AlertState['status'], now: number): AlertState {
-    return { fingerprint: fp, alert: a, status, notified: false, announced: false, resolvedNotified: false, repeats: 0, silencedBy: [], fires: [], resolves: [], ...(status === 'resolved' ? { resolvedAt: now } : {}) };
-  }
-
   private fire(fp: string, a: Alert, prev: AlertState | undefined, now: number): void {
-    const st = this.newState(fp, a, 'firing', now);
+    const st = newAlertState(fp, a, 'firing', now);
     const windowStart = now - this.d.timings.flapWindow * 1000;
     st.fires = [...(prev?.fires ?? []).filter((t) => t >= windowStart), now];
     st.resolves = (prev?.resolves ?? []).filter((t) => t >= windowStart);
@@ -163,10 +150,8 @@ export class Dispatcher {
     recordEvent(this.d.history, st, 'resolved');
     if (st.flapping || this.busy.has(st.fingerprint)) return false;
     if (st.announced) return true;
-    if (!st.notified) {
-      this.groups.get(groupOf(st))?.fps.delete(st.fingerprint);
-      recordEvent(this.d.history, st, 'resolved-before-notification');
-    }
+    // Resolved within its group wait: it stays in the group, and the flush reports it as resolved.
+    if (!st.notified) recordEvent(this.d.history, st, 'resolved-before-notification');
     return false;
   }
 
@@ -184,8 +169,18 @@ export class Dispatcher {
     const g = this.groups.get(group);
     this.groups.delete(group);
     if (!g) return;
-    const list = [...g.fps].map((fp) => this.states.get(fp)).filter((st): st is AlertState => !!st && st.status === 'firing' && !st.notified && !st.flapping && !this.busy.has(st.fingerprint));
-    await this.announce('firing', group, list);
+    const members = [...g.fps].map((fp) => this.states.get(fp)).filter((st): st is AlertState => !!st && !st.notified && !st.flapping && !this.busy.has(st.fingerprint));
+    await this.announce('firing', group, members.filter((st) => st.status === 'firing'));
+    // Alerts that fired and resolved within the group wait are not dropped: one resolved message says so.
+    const early = members.filter((st) => st.status === 'resolved' && !st.resolvedNotified);
+    const tell: AlertState[] = [];
+    for (const st of early) {
+      st.silencedBy = await this.d.silences.silencedBy(st.alert.labels).catch(() => []);
+      st.notified = true;
+      if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${st.silencedBy.join(', ')}; not notified` });
+      else tell.push(st);
+    }
+    if (tell.length) await this.sendResolved(group, tell);
   }
 
   /** announce checks silences and queues a firing or repeat message for the alerts that are not silenced. */
@@ -229,8 +224,11 @@ export class Dispatcher {
 
   private async sendResolved(group: string, list: AlertState[]): Promise<void> {
     try {
-      await this.deliver('resolved', group, list, () => '');
-      for (const st of list) st.resolvedNotified = true;
+      const channels = await this.deliver('resolved', group, list, () => '');
+      for (const st of list) {
+        st.resolvedNotified = true;
+        recordEvent(this.d.history, st, 'notified', { channel: channels.join(','), detail: 'resolved message' });
+      }
     } catch (err) {
       this.d.logger.error({ err, group }, 'could not queue a resolved notification');
     }
@@ -245,18 +243,6 @@ export class Dispatcher {
     const requests = route(n, list.flatMap((st) => st.alert.actions), members, this.d.routes);
     for (const r of requests) await this.d.outbox.enqueue(r);
     return [...new Set(requests.map((r) => r.channel))];
-  }
-
-  private async forward(alerts: Alert[]): Promise<void> {
-    const payload = alerts.map((a) => ({ labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, ...(a.endsAt ? { endsAt: a.endsAt } : {}), ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}) }));
-    const fingerprints = alerts.map((a) => fingerprint(a.labels));
-    for (const url of this.d.alertmanagerUrls) {
-      try {
-        await this.d.outbox.enqueue({ channel: 'alertmanager', target: url, key: `am-${randomUUID()}`, idempotent: false, payload, fingerprints });
-      } catch (err) {
-        this.d.logger.error({ err }, 'could not queue forwarding to Alertmanager');
-      }
-    }
   }
 
   /** tick runs the timers: expiry, repeats, flap summaries, silence re-checks, re-sends, clean-up. */
@@ -283,10 +269,10 @@ export class Dispatcher {
     for (const [group, list] of resolved) this.track(this.sendResolved(group, list));
     for (const [group, list] of repeats) this.track(this.announce('repeat', group, list));
     for (const [state, n] of Object.entries(counts)) this.d.metrics.current.set({ state }, n);
-    if (this.d.alertmanagerUrls.length && now - this.lastResend >= t.forwardResendInterval * 1000) {
+    if (this.d.forwarder.enabled && now - this.lastResend >= t.forwardResendInterval * 1000) {
       this.lastResend = now;
       const firing = [...this.states.values()].filter((st) => st.status === 'firing' && st.alert.source === 'api').map((st) => st.alert);
-      if (firing.length) this.track(this.forward(firing));
+      if (firing.length) this.track(this.d.forwarder.forward(firing));
     }
   }
 

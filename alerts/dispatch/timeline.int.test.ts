@@ -79,6 +79,17 @@ describe('alert timelines', () => {
     expect(third!.alerts[0]!.labels.alertname).toBe('B');
   });
 
+  it('does not drop an alert that fires and resolves within its group wait: one resolved message', async () => {
+    const { svc, bodies } = await setup({ ALERTS_GROUP_WAIT_SECONDS: '1' });
+    const startsAt = iso(3000);
+    await svc.post('/api/v2/alerts', [alert({ instance: 'blip:1', alertname: 'Blip' }, { startsAt })]);
+    await svc.post('/api/v2/alerts', [alert({ instance: 'blip:1', alertname: 'Blip' }, { startsAt, endsAt: iso() })]);
+    await waitFor('the resolved message', () => bodies().length >= 1);
+    await sleep(1500);
+    expect(bodies().map((b) => b.kind)).toEqual(['resolved']);
+    expect(bodies()[0]!.title).toMatch(/^\[RESOLVED\] Blip on blip:1 after \d+ s$/);
+  });
+
   it('holds a flapping alert and sends one summary instead of a storm', async () => {
     const { svc, bodies } = await setup({ ALERTS_GROUP_WAIT_SECONDS: '0.05', ALERTS_FLAP_THRESHOLD: '2', ALERTS_FLAP_WINDOW_SECONDS: '4' });
     const labels = { instance: 'f:1', alertname: 'Flappy' };
