@@ -66,7 +66,16 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   const portEnv: Record<string, number> = { PROMETHEUS_PORT: config.ports.prometheus, ALERTMANAGER_PORT: config.ports.alertmanager };
   for (const s of services) portEnv[PORT_ENV[s]] = config.ports[s];
   await assertPortsFree(config.host, portEnv);
-  const files = await generateLocalConfig(config, services);
+  let files: { prometheus: string; alertmanager: string };
+  try {
+    files = await generateLocalConfig(config, services);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
+      throw new ConfigError(`DATA_DIR: cannot write under ${config.dataDir} (${code}); choose a writable directory with --data-dir or DATA_DIR`);
+    }
+    throw err;
+  }
   const paths = stackPaths(config.dataDir);
   const url = (port: number) => `http://${config.host}:${port}`;
   const urls: Record<string, string> = { prometheus: url(config.ports.prometheus), alertmanager: url(config.ports.alertmanager) };
