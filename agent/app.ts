@@ -16,6 +16,7 @@ import type { AgentConfig } from './config.js';
 import type { HostConstants } from './host-constants.js';
 import type { AgentIdentity } from './identity.js';
 import { createAgentMetrics, createHostMetrics } from './metrics.js';
+import { SnapshotSet } from './snapshot-metric.js';
 import { CollectionScheduler, type CollectorGroup } from './scheduler.js';
 
 /** AgentDeps is what createApp needs besides the configuration. */
@@ -30,7 +31,9 @@ export interface AgentDeps {
 /** Agent is a built, not yet started, agent service. */
 export interface Agent {
   app: Express;
+  /** The agent's own metrics; the host metrics live in `hostRegistry`. */
   registry: Registry;
+  hostMetrics: SnapshotSet;
   scheduler: CollectionScheduler;
   /** Runs the first collection (readiness turns true) and starts the intervals. */
   start(): Promise<void>;
@@ -40,8 +43,12 @@ export interface Agent {
 
 /** createApp builds the agent from its configuration: metrics, collectors, scheduler and HTTP app. It never listens. */
 export async function createApp(config: AgentConfig, deps: AgentDeps): Promise<Agent> {
+  // Host metrics change once per cycle: they are rendered at most once per cycle and format (by
+  // SnapshotSet), not on every scrape. The agent's own metrics (HTTP, process) change all the time and
+  // are rendered per scrape from `registry` by prom-client.
+  const hostMetrics = new SnapshotSet();
   const registry = new Registry();
-  const host = createHostMetrics(registry);
+  const host = createHostMetrics(hostMetrics);
   const own = createAgentMetrics(registry);
   own.info.set({ server_id: deps.identity.serverId, hostname: deps.identity.hostname, os: deps.identity.os, version: VERSION }, 1);
 
@@ -73,17 +80,19 @@ export async function createApp(config: AgentConfig, deps: AgentDeps): Promise<A
     if (procs.length) groups.push({ collectors: procs, intervalMs: config.processIntervalSeconds * 1000 });
   }
 
-  const scheduler = new CollectionScheduler(groups, own, deps.logger);
+  const scheduler = new CollectionScheduler(groups, own, deps.logger, () => hostMetrics.invalidate());
   const app = createHttpApp({
     name: 'vigil agent',
     registry,
     logger: deps.logger,
     ready: () => scheduler.ready,
+    prerendered: (format) => (format === 'openmetrics' ? hostMetrics.openMetrics() : hostMetrics.text()),
     token: config.token,
   });
   return {
     app,
     registry,
+    hostMetrics,
     scheduler,
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),

@@ -1,5 +1,6 @@
-import { Counter, Gauge, collectDefaultMetrics, type Registry } from 'prom-client';
-import { SnapshotMetric } from './snapshot-metric.js';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics.js';
+import { SnapshotMetric, SnapshotSet } from './snapshot-metric.js';
 
 const FS = ['mountpoint', 'device', 'fstype'] as const;
 type FsLabel = (typeof FS)[number];
@@ -9,11 +10,11 @@ type FsLabel = (typeof FS)[number];
  * (`cpu_usage_percent`, `memory_usage_percent`, `disk_usage_percent`, `network_bytes_sent_total`,
  * `network_bytes_recv_total`); the rest follow Prometheus conventions (base units, `_total` counters).
  */
-export function createHostMetrics(registry: Registry) {
+export function createHostMetrics(set: SnapshotSet) {
   const g = <L extends string = never>(name: string, help: string, labels: readonly L[] = []) =>
-    new SnapshotMetric<L>(name, help, 'gauge', labels).register(registry);
+    set.add(new SnapshotMetric<L>(name, help, 'gauge', labels));
   const c = <L extends string = never>(name: string, help: string, labels: readonly L[] = []) =>
-    new SnapshotMetric<L>(name, help, 'counter', labels).register(registry);
+    set.add(new SnapshotMetric<L>(name, help, 'counter', labels));
   return {
     // CPU
     cpuUsage: g('cpu_usage_percent', 'CPU busy time over the last collection interval, all cores, in percent (0-100).'),
@@ -82,12 +83,7 @@ export type HostMetrics = ReturnType<typeof createHostMetrics>;
  * per collector, and prom-client's process and Node.js metrics.
  */
 export function createAgentMetrics(registry: Registry) {
-  collectDefaultMetrics({ register: registry });
-  // prom-client also exports these gauges under a `_total` name, which promtool rejects for a gauge;
-  // the same values stay available without the suffix (nodejs_active_handles…).
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
-    registry.removeSingleMetric(name);
-  }
+  registerProcessMetrics(registry);
   return {
     info: new Gauge({
       name: 'vigil_agent_info',
@@ -117,6 +113,17 @@ export function createAgentMetrics(registry: Registry) {
       name: 'vigil_agent_collections_total',
       help: 'Collection cycles run, by collector.',
       labelNames: ['collector'] as const,
+      registers: [registry],
+    }),
+    loopDelay: new Histogram({
+      name: 'vigil_agent_collection_event_loop_delay_seconds',
+      help: 'Largest event-loop delay seen during each collection cycle, in seconds: how long collection kept scrapes waiting.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers: [registry],
+    }),
+    loopDelayMax: new Gauge({
+      name: 'vigil_agent_collection_event_loop_delay_max_seconds',
+      help: 'Largest event-loop delay seen during any collection cycle since the agent started, in seconds.',
       registers: [registry],
     }),
     lastCollection: new Gauge({

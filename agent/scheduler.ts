@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '../common/logger.js';
 import type { Collector } from './collectors/collector.js';
 import type { AgentMetrics } from './metrics.js';
@@ -21,11 +22,14 @@ export class CollectionScheduler {
   private lastError = new Map<string, string>();
   private stopped = false;
   private firstDone = false;
+  private maxLoopDelay = 0;
 
   constructor(
     private readonly groups: CollectorGroup[],
     private readonly metrics: AgentMetrics,
     private readonly log: Logger,
+    /** Called after every cycle of any group, e.g. to render the exposition ahead of scrapes. */
+    private readonly onCycle: () => Promise<void> | void = () => undefined,
   ) {
     for (const g of groups) for (const c of g.collectors) {
       metrics.collectorErrors.inc({ collector: c.name }, 0);
@@ -75,9 +79,28 @@ export class CollectionScheduler {
     return p.finally(() => this.inFlight.delete(p));
   }
 
-  /** runGroup runs the group's collectors concurrently, each isolated from the others. */
+  /**
+   * runGroup runs the group's collectors concurrently, each isolated from the others, and records the
+   * largest event-loop delay seen meanwhile. The 1 ms delay monitor runs only during a cycle: left on,
+   * its timer alone would cost more CPU than the collection.
+   */
   async runGroup(g: CollectorGroup): Promise<void> {
-    await Promise.all(g.collectors.map((c) => this.runCollector(c)));
+    const monitor = monitorEventLoopDelay({ resolution: 1 });
+    monitor.enable();
+    try {
+      await Promise.all(g.collectors.map((c) => this.runCollector(c)));
+      await this.onCycle();
+    } finally {
+      // Let the monitor's timer fire once more, so that a delay at the very end of the cycle counts.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      monitor.disable();
+    }
+    const delay = monitor.count > 0 ? Math.max(0, monitor.max / 1e9) : 0;
+    this.metrics.loopDelay.observe(delay);
+    if (delay > this.maxLoopDelay) {
+      this.maxLoopDelay = delay;
+      this.metrics.loopDelayMax.set(delay);
+    }
     this.metrics.lastCollection.set(Date.now() / 1000);
   }
 

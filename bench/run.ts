@@ -6,6 +6,7 @@ import { formatTable, writeResult, type Benchmark } from './harness.js';
  */
 const benchmarks: Array<() => Promise<Benchmark>> = [
   // one line per benchmark module
+  () => import('./agent.js').then((m) => m.benchmark),
   () => import('./alerts.js').then((m) => m.benchmark),
 ];
 

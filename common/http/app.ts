@@ -3,7 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Registry } from 'prom-client';
 import { NotFoundError, UnauthorizedError, VigilError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { metricsHandler } from './exposition.js';
+import { metricsHandler, type PrerenderedMetrics } from './exposition.js';
 import { createHttpMetrics } from './metrics.js';
 
 /** HttpAppOptions configures the HTTP bootstrap every service shares. */
@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   token?: string;
   /** Largest JSON body accepted; default 1 MiB. */
   bodyLimit?: string;
+  /** Exposition rendered ahead of scrapes, served before the registry's metrics (see PrerenderedMetrics). */
+  prerendered?: PrerenderedMetrics;
   /** Adds the service's own routes; runs after the bootstrap's middleware and before its error handlers. */
   routes?: (app: Express) => void;
 }
@@ -72,7 +74,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     next();
   });
 
-  app.get('/metrics', metricsHandler(opts.registry));
+  app.get('/metrics', metricsHandler(opts.registry, opts.prerendered));
   app.get('/-/healthy', (_req, res) => {
     res.type('text/plain').send(`${opts.name} is Healthy.\n`);
   });

@@ -1,9 +1,6 @@
-import { gzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
-
-const gzipAsync = promisify(gzip);
 
 /** Content type of the OpenMetrics 1.0 text format. */
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -36,7 +33,7 @@ function formatLabels(labels: Record<string, string | number | undefined>): stri
  * Prometheus text format of the same registry afterwards; rendering from the JSON snapshot keeps one
  * registry serving both formats.
  */
-export function toOpenMetrics(metrics: MetricObjectWithValues<MetricValue<string>>[]): string {
+export function toOpenMetrics(metrics: MetricObjectWithValues<MetricValue<string>>[], withEof = true): string {
   const out: string[] = [];
   for (const m of metrics) {
     const isCounter = String(m.type) === 'counter';
@@ -48,9 +45,16 @@ export function toOpenMetrics(metrics: MetricObjectWithValues<MetricValue<string
       out.push(`${sample}${formatLabels(v.labels as Record<string, string | number>)} ${formatValue(v.value)}`);
     }
   }
-  out.push('# EOF');
-  return out.join('\n') + '\n';
+  if (withEof) out.push('# EOF');
+  return out.length ? out.join('\n') + '\n' : '';
 }
+
+/**
+ * PrerenderedMetrics gives exposition text that changes less often than scrapes come (the agent's host
+ * metrics change once per collection cycle), served before the registry's own metrics. It is asked
+ * only for the format being served; OpenMetrics text comes without the closing `# EOF`.
+ */
+export type PrerenderedMetrics = (format: 'text' | 'openmetrics') => string;
 
 /** Whether the scraper's Accept header prefers OpenMetrics (as Prometheus does when it may). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
@@ -71,22 +75,24 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
  * metricsHandler serves a registry on `/metrics`: the Prometheus text format by default, OpenMetrics
  * when the Accept header asks for it, gzip-compressed when Accept-Encoding allows.
  */
-export function metricsHandler(registry: Registry) {
+export function metricsHandler(registry: Registry, prerendered?: PrerenderedMetrics) {
   return async (req: Request, res: Response): Promise<void> => {
     let body: string;
     let type: string;
     if (wantsOpenMetrics(req.get('accept'))) {
-      body = toOpenMetrics(await registry.getMetricsAsJSON());
+      body = (prerendered?.('openmetrics') ?? '') + toOpenMetrics(await registry.getMetricsAsJSON());
       type = OPENMETRICS_CONTENT_TYPE;
     } else {
-      body = await registry.metrics();
+      body = (prerendered?.('text') ?? '') + (await registry.metrics());
       type = Registry.PROMETHEUS_CONTENT_TYPE;
     }
     res.setHeader('Content-Type', type);
     res.setHeader('Vary', 'Accept, Accept-Encoding');
     if (/\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
       res.setHeader('Content-Encoding', 'gzip');
-      res.end(await gzipAsync(body, { level: 1 }));
+      // Synchronous on purpose: an exposition is tens of kB (well under a millisecond at level 1), and
+      // compressing on the thread pool made glibc keep a malloc arena per pool thread, growing the RSS.
+      res.end(gzipSync(body, { level: 1 }));
     } else {
       res.end(body);
     }

@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { startChild, type Child } from './child.js';
 import { waitFor } from './wait.js';
 
-/** Path of the built CLI (`npm test` builds before running the tests). */
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** Path of the built CLI (`npm test` builds before running the tests); works from the sources and from dist/. */
+export const CLI = fileURLToPath(
+  new URL(fileURLToPath(import.meta.url).includes('/dist/test/') ? '../../cli.js' : '../../dist/cli.js', import.meta.url),
+);
 
 /**
  * startVigil runs the built `vigil` CLI with arguments and extra environment variables.

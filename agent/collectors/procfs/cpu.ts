@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
+import { readProc } from '../read-proc.js';
 import { splitFields, type Collector } from '../collector.js';
 
 /** Column order of the cpu lines in /proc/stat (proc(5)). */
@@ -74,7 +74,7 @@ export class CpuCollector implements Collector {
   ) {}
 
   async collect(): Promise<void> {
-    const stat = parseProcStat(await readFile(join(this.procfs, 'stat'), 'utf8'));
+    const stat = parseProcStat(readProc(join(this.procfs, 'stat')));
     const m = this.m;
     const hz = this.ticksPerSecond;
     m.cpuCount.set(stat.cores.length);
@@ -108,6 +108,6 @@ export class CpuCollector implements Collector {
 
   /** prime takes the first reading so that the first published cycle already has usage. */
   async prime(): Promise<void> {
-    this.prev = parseProcStat(await readFile(join(this.procfs, 'stat'), 'utf8'));
+    this.prev = parseProcStat(readProc(join(this.procfs, 'stat')));
   }
 }

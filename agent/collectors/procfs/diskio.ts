@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
+import { readProc } from '../read-proc.js';
 import { splitFields, type Collector } from '../collector.js';
 
 /** Devices that are partitions or virtual (node_exporter's default exclusion): their I/O is counted on the whole disk or nowhere. */
@@ -40,7 +40,7 @@ export class DiskIoCollector implements Collector {
   constructor(private readonly m: HostMetrics, private readonly procfs: string, private readonly exclude: RegExp) {}
 
   async collect(): Promise<void> {
-    const disks = parseDiskstats(await readFile(join(this.procfs, 'diskstats'), 'utf8')).filter((d) => !this.exclude.test(d.device));
+    const disks = parseDiskstats(readProc(join(this.procfs, 'diskstats'))).filter((d) => !this.exclude.test(d.device));
     const s = (pick: (d: DiskStats) => number) => disks.map((d) => ({ labels: { device: d.device }, value: pick(d) }));
     const m = this.m;
     m.ioReads.replace(s((d) => d.reads));

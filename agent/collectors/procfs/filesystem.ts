@@ -1,6 +1,7 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
+import { readProc } from '../read-proc.js';
 import { splitFields, type Collector, type HostPaths } from '../collector.js';
 
 /**
@@ -80,7 +81,7 @@ export class FilesystemCollector implements Collector {
   ) {}
 
   async collect(): Promise<void> {
-    const text = await readFile(join(this.paths.procfs, 'mounts'), 'utf8');
+    const text = readProc(join(this.paths.procfs, 'mounts'));
     const mounts = parseMounts(text, { rootfs: this.paths.rootfs, ...this.filters });
     const results = await Promise.all(mounts.map((mt) => this.measure(mt)));
     const m = this.m;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
+import { readProc } from '../read-proc.js';
 import type { Collector } from '../collector.js';
 
 /** parseMeminfo parses /proc/meminfo into bytes by key. */
@@ -23,7 +23,7 @@ export class MemoryCollector implements Collector {
   constructor(private readonly m: HostMetrics, private readonly procfs: string) {}
 
   async collect(): Promise<void> {
-    const mi = parseMeminfo(await readFile(join(this.procfs, 'meminfo'), 'utf8'));
+    const mi = parseMeminfo(readProc(join(this.procfs, 'meminfo')));
     const total = mi.get('MemTotal');
     if (!total) throw new Error('MemTotal missing from meminfo');
     const free = mi.get('MemFree') ?? 0;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
+import { readProc } from '../read-proc.js';
 import { splitFields, type Collector } from '../collector.js';
 
 /** InterfaceCounters is one line of /proc/net/dev. */
@@ -34,7 +34,7 @@ export class NetworkCollector implements Collector {
   constructor(private readonly m: HostMetrics, private readonly procfs: string, private readonly exclude?: RegExp) {}
 
   async collect(): Promise<void> {
-    const all = parseNetDev(await readFile(join(this.procfs, 'net', 'dev'), 'utf8'));
+    const all = parseNetDev(readProc(join(this.procfs, 'net', 'dev')));
     const ifs = this.exclude ? all.filter((i) => !this.exclude!.test(i.iface)) : all;
     const s = (pick: (i: InterfaceCounters) => number) => ifs.map((i) => ({ labels: { interface: i.iface }, value: pick(i) }));
     const m = this.m;

@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
 import { splitFields, type Collector } from '../collector.js';
+import { readProc, yieldToEventLoop } from '../read-proc.js';
 
 /** ProcStat is what the agent reads from /proc/<pid>/stat. */
 export interface PidStat {
@@ -50,19 +51,8 @@ export function topProcesses(usage: ProcessUsage[], n: number): ProcessUsage[] {
   return [...new Set([...byCpu, ...byMem])];
 }
 
-/** mapLimit maps with at most `limit` promises in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+/** Processes read between two yields to the event loop (about 1 ms of synchronous work). */
+const BATCH = 64;
 
 /**
  * ProcessCollector reads /proc/<pid>/stat of every process (no `ps` process) and publishes the top N
@@ -83,16 +73,18 @@ export class ProcessCollector implements Collector {
   ) {}
 
   async collect(): Promise<void> {
-    const entries = await readdir(this.procfs);
-    const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number);
+    const pids = readdirSync(this.procfs).filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number);
     const now = performance.now();
-    const stats = await mapLimit(pids, 32, async (pid) => {
+    const stats: Array<PidStat | undefined> = [];
+    for (let i = 0; i < pids.length; i++) {
+      if (i > 0 && i % BATCH === 0) await yieldToEventLoop();
+      const pid = pids[i]!;
       try {
-        return parsePidStat(pid, await readFile(join(this.procfs, String(pid), 'stat'), 'latin1'));
+        stats.push(parsePidStat(pid, readProc(join(this.procfs, String(pid), 'stat'))));
       } catch {
-        return undefined; // exited since readdir
+        // exited since the directory was listed
       }
-    });
+    }
     const elapsed = this.prevAt ? (now - this.prevAt) / 1000 : 0;
     const byName = new Map<string, ProcessUsage>();
     const seen = new Map<number, { start: number; cpuTicks: number }>();

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostMetrics } from '../../metrics.js';
+import { readProc } from '../read-proc.js';
 import { splitFields, type Collector } from '../collector.js';
 
 /** SystemCollector reads /proc/loadavg and /proc/uptime: load averages and uptime. */
@@ -9,10 +9,8 @@ export class SystemCollector implements Collector {
   constructor(private readonly m: HostMetrics, private readonly procfs: string) {}
 
   async collect(): Promise<void> {
-    const [load, uptime] = await Promise.all([
-      readFile(join(this.procfs, 'loadavg'), 'utf8'),
-      readFile(join(this.procfs, 'uptime'), 'utf8'),
-    ]);
+    const load = readProc(join(this.procfs, 'loadavg'));
+    const uptime = readProc(join(this.procfs, 'uptime'));
     const l = splitFields(load).map(Number);
     if (!(l.length >= 3 && l.slice(0, 3).every(Number.isFinite))) throw new Error(`unexpected loadavg: ${load.trim()}`);
     this.m.load1.set(l[0]!);
