@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { ConfigError } from '../common/errors.js';
 import { findBinary } from './binaries.js';
-import { VIGIL_SERVICES, stackPaths, type StackConfig, type VigilService } from './config.js';
+import { VIGIL_SERVICES, reachableHost, stackPaths, type StackConfig, type VigilService } from './config.js';
 import { generateLocalConfig } from './generate.js';
 import { assertPortsFree } from './ports.js';
 import { Supervisor, type ChildSpec } from './supervisor.js';
@@ -77,7 +77,7 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
     throw err;
   }
   const paths = stackPaths(config.dataDir);
-  const url = (port: number) => `http://${config.host}:${port}`;
+  const url = (port: number) => `http://${reachableHost(config.host)}:${port}`;
   const urls: Record<string, string> = { prometheus: url(config.ports.prometheus), alertmanager: url(config.ports.alertmanager) };
   for (const s of services) urls[s] = url(config.ports[s]);
 

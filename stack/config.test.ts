@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORTS, loadConfig } from './config.js';
+import { DEFAULT_PORTS, loadConfig, reachableHost } from './config.js';
 import { assertPortsFree } from './ports.js';
 
 describe('stack loadConfig', () => {
@@ -40,6 +40,14 @@ describe('stack loadConfig', () => {
     [{ VIGIL_STACK_WEBHOOK_URLS: 'ftp://x' }, /VIGIL_STACK_WEBHOOK_URLS: expected comma-separated http\(s\) URLs/],
   ])('names the variable in the error for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('reachableHost', () => {
+  it('connects to this machine for a wildcard bind address', () => {
+    expect(reachableHost('0.0.0.0')).toBe('127.0.0.1');
+    expect(reachableHost('::')).toBe('127.0.0.1');
+    expect(reachableHost('10.1.2.3')).toBe('10.1.2.3');
   });
 });
 

@@ -131,6 +131,11 @@ export function loadConfig(env: Env): StackConfig {
   };
 }
 
+/** reachableHost is the address to connect to for a bind address: the wildcard addresses mean this machine. */
+export function reachableHost(bindHost: string): string {
+  return bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '' ? '127.0.0.1' : bindHost;
+}
+
 /** stackPaths are where the stack keeps what it generates and stores, under the data directory. */
 export function stackPaths(root: string) {
   return {

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../common/fs-atomic.js';
 import type { AddressMap } from './config/addresses.js';
 import { renderAlertmanagerConfig, type AlertmanagerConfigDoc } from './config/alertmanager-config.js';
 import { renderPrometheusConfig, type PrometheusConfigDoc } from './config/prometheus-config.js';
-import { stackPaths, type StackConfig, type VigilService } from './config.js';
+import { reachableHost, stackPaths, type StackConfig, type VigilService } from './config.js';
 
 /** prometheusSourceDir finds the shipped `prometheus/` folder, from the sources (stack/) or the build (dist/stack/). */
 export function prometheusSourceDir(): string {
@@ -29,7 +29,7 @@ export async function readSources(dir = prometheusSourceDir()): Promise<{ dir: s
  * every service on the stack's host and port, or null when it does not run.
  */
 export function localAddresses(config: StackConfig, running: readonly VigilService[]): AddressMap {
-  const at = (port: number) => `${config.host}:${port}`;
+  const at = (port: number) => `${reachableHost(config.host)}:${port}`;
   const svc = (name: VigilService) => (running.includes(name) ? at(config.ports[name]) : null);
   return new Map<string, string | null>([
     ['prometheus:9090', at(config.ports.prometheus)],
