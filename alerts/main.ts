@@ -28,11 +28,14 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
       throw new ConfigError(`ALERTS_MAIL_CATCHER_PORT: cannot start the local mail catcher on port ${config.mailCatcherPort}: ${err.message}`);
     });
     config.smtp = { host: catcher.host, port: catcher.port, secure: false };
+    // Every alert reaches the catcher, so a new user sees the emails without configuring recipients.
+    if (config.emailTo.length === 0) config.emailTo = ['you@localhost'];
     logger.info({ dir: catcher.dir, port: catcher.port }, `no SMTP_HOST set: alert emails are saved as .eml files in ${catcher.dir}`);
   }
 
   const series = config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined;
 
+  if (config.smtp && config.emailTo.length === 0) logger.warn('ALERT_EMAIL_TO is empty: only alerts whose rules have email actions are emailed');
   const alerts = await createApp(config, { logger, registry, series });
   const server = await listen(alerts.app, config.port, config.host, 'ALERTS_PORT').catch(async (err) => {
     await alerts.close();
