@@ -107,6 +107,7 @@ program
   .option('--analytics-port <port>', 'analytics port (ANALYTICS_PORT, default 9102)')
   .option('--alerts-port <port>', 'alerts port (ALERTS_PORT, default 9103)')
   .option('--dashboard-port <port>', 'dashboard port (DASHBOARD_PORT, default 5000)')
+  .option('--mail-catcher-port <port>', 'SMTP port of the alerts service\'s mail catcher, used when SMTP_HOST is unset (ALERTS_MAIL_CATCHER_PORT, default 2525)')
   .option('--host <address>', 'address Prometheus and Alertmanager bind and the printed URLs use (VIGIL_STACK_HOST, default 127.0.0.1)')
   .option('--services <list>', 'comma-separated Vigil services to run (VIGIL_STACK_SERVICES, default every one this build has: agent, dashboard, analytics, alerts)')
   .option('--retention <duration>', 'how long Prometheus keeps samples (PROMETHEUS_RETENTION, default 15d)')
@@ -122,7 +123,7 @@ program
     const { main } = await import('./stack/main.js');
     const env: Record<string, string | boolean | undefined> = {
       DATA_DIR: o.dataDir, PROMETHEUS_PORT: o.prometheusPort, ALERTMANAGER_PORT: o.alertmanagerPort, AGENT_PORT: o.agentPort,
-      ANALYTICS_PORT: o.analyticsPort, ALERTS_PORT: o.alertsPort, DASHBOARD_PORT: o.dashboardPort, VIGIL_STACK_HOST: o.host,
+      ANALYTICS_PORT: o.analyticsPort, ALERTS_PORT: o.alertsPort, DASHBOARD_PORT: o.dashboardPort, ALERTS_MAIL_CATCHER_PORT: o.mailCatcherPort, VIGIL_STACK_HOST: o.host,
       VIGIL_STACK_SERVICES: o.services, PROMETHEUS_RETENTION: o.retention, VIGIL_STACK_RULE_FILES: o.ruleFile,
       VIGIL_STACK_WEBHOOK_URLS: o.webhookUrl, ALERTMANAGER_NOTIFY_DIRECT: o.notifyDirect, PROMETHEUS_BIN: o.prometheusBin,
       ALERTMANAGER_BIN: o.alertmanagerBin, VIGIL_STACK_MAX_BACKOFF_SECONDS: o.maxBackoff,

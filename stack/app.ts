@@ -65,6 +65,8 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   }
   const portEnv: Record<string, number> = { PROMETHEUS_PORT: config.ports.prometheus, ALERTMANAGER_PORT: config.ports.alertmanager };
   for (const s of services) portEnv[PORT_ENV[s]] = config.ports[s];
+  const mailCatcher = services.includes('alerts') && !config.smtpConfigured;
+  if (mailCatcher) portEnv.ALERTS_MAIL_CATCHER_PORT = config.mailCatcherPort;
   await assertPortsFree(config.host, portEnv);
   let files: { prometheus: string; alertmanager: string };
   try {
@@ -130,7 +132,7 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
         DATA_DIR: paths.service(s),
         [PORT_ENV[s]]: String(config.ports[s]),
         // A new user sees the alert emails in the alerts service's own catcher when no SMTP server is configured.
-        ...(s === 'alerts' && !config.smtpConfigured ? { ALERTS_MAIL_CATCHER: 'true' } : {}),
+        ...(s === 'alerts' && mailCatcher ? { ALERTS_MAIL_CATCHER: 'true', ALERTS_MAIL_CATCHER_PORT: String(config.mailCatcherPort) } : {}),
       },
     });
   }

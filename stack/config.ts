@@ -33,6 +33,8 @@ export interface StackConfig {
   dashboardToken: string | undefined;
   /** Whether `SMTP_HOST` is set (otherwise the alerts service runs its mail catcher). */
   smtpConfigured: boolean;
+  /** SMTP port of the alerts service's mail catcher (`ALERTS_MAIL_CATCHER_PORT`), used when SMTP_HOST is unset. */
+  mailCatcherPort: number;
   /** Largest restart backoff in ms (`VIGIL_STACK_MAX_BACKOFF_SECONDS`). */
   maxBackoffMs: number;
   logLevel: string;
@@ -82,6 +84,7 @@ export function loadConfig(env: Env): StackConfig {
       ALERT_EMAIL_TO: envString(),
       SLACK_WEBHOOK_URL: envString(),
       DASHBOARD_TOKEN: envString(),
+      ALERTS_MAIL_CATCHER_PORT: envPort(),
       LOG_LEVEL: envString(),
     },
     env,
@@ -126,6 +129,7 @@ export function loadConfig(env: Env): StackConfig {
     },
     dashboardToken: e.DASHBOARD_TOKEN,
     smtpConfigured: e.SMTP_HOST !== undefined,
+    mailCatcherPort: e.ALERTS_MAIL_CATCHER_PORT ?? 2525,
     maxBackoffMs: (e.VIGIL_STACK_MAX_BACKOFF_SECONDS ?? 30) * 1000,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
