@@ -13,6 +13,11 @@ export interface DashboardMetrics {
 /** createMetrics registers the dashboard's metrics, and the process metrics, on `registry`. */
 export function createMetrics(registry: Registry): DashboardMetrics {
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges with a _total suffix, which `promtool check metrics` rejects
+  // ("non-counter metrics should not have _total suffix"); the handle counts they give are of little use here.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   return {
     registrations: new Gauge({
       name: 'vigil_dashboard_sd_registrations',
