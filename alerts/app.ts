@@ -40,8 +40,10 @@ export interface AlertsApp {
   close(): Promise<void>;
 }
 
-/** How often the dispatcher state is snapshotted and the journal emptied, in ms. */
+/** How often the journal is checked, and snapshotted and emptied when it has records, in ms. */
 const SNAPSHOT_MS = 2000;
+/** Longest time between snapshots even without new records, in ms. */
+const SNAPSHOT_MAX_AGE_MS = 30_000;
 
 /**
  * createApp builds the alerts service from its configuration: history, outbox and notifiers, the
@@ -105,7 +107,9 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     d.tick();
     outbox.updateGauges();
   }, config.tickInterval * 1000);
-  const snap = setInterval(() => void journal.snapshot(() => d.serialize()).catch((err: Error) => logger.error({ err }, 'snapshot failed')), SNAPSHOT_MS);
+  const snap = setInterval(() => {
+    if (journal.due(SNAPSHOT_MAX_AGE_MS)) void journal.snapshot(() => d.serialize()).catch((err: Error) => logger.error({ err }, 'snapshot failed'));
+  }, SNAPSHOT_MS);
 
   const app = createHttpApp({
     name: 'alerts',

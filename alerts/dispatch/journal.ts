@@ -29,6 +29,9 @@ export class Journal {
   private queue: Waiting[] = [];
   private draining?: Promise<void>;
   private snapshotting: Promise<void> = Promise.resolve();
+  private lastSnapshot = 0;
+  /** Records written since the last snapshot. */
+  private unsnapshotted = 0;
 
   constructor(dir: string) {
     this.journalPath = join(dir, 'journal.jsonl');
@@ -72,6 +75,7 @@ export class Journal {
         if (!this.fh) throw new Error('the journal is closed');
         await this.fh.write(batch.map((w) => w.line).join(''));
         await this.fh.datasync();
+        this.unsnapshotted += batch.length;
       } catch (err) {
         for (const w of batch) w.reject(err);
         continue;
@@ -97,10 +101,21 @@ export class Journal {
       while (this.draining) await this.draining;
       await writeFileAtomic(this.statePath, JSON.stringify(serialize()));
       await this.fh?.truncate(0);
+      this.unsnapshotted = 0;
+      this.lastSnapshot = Date.now();
     };
     const p = this.snapshotting.then(run, run);
     this.snapshotting = p.catch(() => undefined);
     return p;
+  }
+
+  /**
+   * due says whether a periodic snapshot is worth writing: records arrived since the last one, or
+   * `maxAgeMs` passed (the dispatcher's own changes — notified flags, clean-up — are safe to replay,
+   * so they need not be written at once).
+   */
+  due(maxAgeMs: number): boolean {
+    return this.unsnapshotted > 0 || Date.now() - this.lastSnapshot >= maxAgeMs;
   }
 
   /** close waits for pending appends and closes the file. */

@@ -40,6 +40,7 @@ export interface OutboxOptions {
   maxAttempts: number;
   retryBase: number; // s
   retryMax: number; // s
+  /** Deliveries in flight per channel (so a slow Alertmanager cannot hold up the emails); default 4. */
   concurrency?: number;
   metrics: AlertsMetrics;
   logger: Logger;
@@ -62,6 +63,7 @@ export class Outbox {
   private readonly notifiers = new Map<Channel, Notifier>();
   private timer?: NodeJS.Timeout;
   private running = false;
+  private pumpQueued = false;
 
   constructor(private readonly opts: OutboxOptions) {
     this.pendingDir = join(opts.dir, 'pending');
@@ -146,29 +148,43 @@ export class Outbox {
     return this.pending.size === 0 && this.inFlight.size === 0;
   }
 
+  /** pump schedules a scan for due entries (at most one per event-loop turn, however many enqueues ask). */
   private pump(): void {
+    if (!this.running || this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.scan();
+    });
+  }
+
+  private scan(): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const now = Date.now();
-    const limit = this.opts.concurrency ?? 8;
+    const limit = this.opts.concurrency ?? 4;
+    const busy = new Map<Channel, number>();
+    for (const id of this.inFlight.keys()) {
+      const c = this.pending.get(id)?.channel;
+      if (c) busy.set(c, (busy.get(c) ?? 0) + 1);
+    }
     const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     let next = Infinity;
     for (const e of due) {
+      if ((busy.get(e.channel) ?? 0) >= limit) continue;
       if (e.nextAttemptAt > now) {
         next = Math.min(next, e.nextAttemptAt);
         continue;
       }
-      if (this.inFlight.size >= limit) break;
+      busy.set(e.channel, (busy.get(e.channel) ?? 0) + 1);
       const p = this.attempt(e).finally(() => {
         this.inFlight.delete(e.id);
         this.pump();
       });
       this.inFlight.set(e.id, p);
     }
-    if (next !== Infinity && this.inFlight.size < limit) {
-      this.timer = setTimeout(() => this.pump(), Math.max(5, next - now));
-    }
+    if (next !== Infinity) this.timer = setTimeout(() => this.pump(), Math.max(5, next - now));
   }
 
   private async attempt(e: OutboxEntry): Promise<void> {
