@@ -16,6 +16,7 @@ export const DEFAULTS = {
   probeSeconds: 5, // s: how often Prometheus's readiness is checked
   prometheusTimeoutSeconds: 30, // s, per attempt
   prometheusMaxResponseBytes: 256 * 1024 * 1024, // bytes, decompressed
+  queryShards: 2, // concurrent time shards of a forecast's range query (Prometheus evaluates them on separate cores)
 } as const;
 
 /** Names of the agent's series that the seed-001 usage endpoints read. */
@@ -48,6 +49,8 @@ export interface AnalyticsConfig {
   prometheusMaxResponseBytes: number;
   /** Ask Prometheus for gzip; off by default since compressing megabytes costs Prometheus more than it saves on a LAN. */
   prometheusGzip: boolean;
+  /** Concurrent time shards of a forecast's range query. */
+  queryShards: number;
   token?: string;
   logLevel: string;
   usageMetrics: UsageMetrics;
@@ -83,6 +86,7 @@ export function loadConfig(env: Env): AnalyticsConfig {
     PROMETHEUS_TIMEOUT_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
     PROMETHEUS_MAX_RESPONSE_BYTES: envNumber({ min: 1024, int: true, what: 'a number of bytes' }),
     PROMETHEUS_GZIP: envBool(),
+    ANALYTICS_QUERY_SHARDS: envNumber({ min: 1, max: 16, int: true, what: 'a number of concurrent queries' }),
     DASHBOARD_TOKEN: envString(),
     LOG_LEVEL: envString(),
   }, env);
@@ -105,6 +109,7 @@ export function loadConfig(env: Env): AnalyticsConfig {
     prometheusTimeoutSeconds: e.PROMETHEUS_TIMEOUT_SECONDS ?? DEFAULTS.prometheusTimeoutSeconds,
     prometheusMaxResponseBytes: e.PROMETHEUS_MAX_RESPONSE_BYTES ?? DEFAULTS.prometheusMaxResponseBytes,
     prometheusGzip: e.PROMETHEUS_GZIP ?? false,
+    queryShards: e.ANALYTICS_QUERY_SHARDS ?? DEFAULTS.queryShards,
     ...(e.DASHBOARD_TOKEN ? { token: e.DASHBOARD_TOKEN } : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
     usageMetrics: {

@@ -8,6 +8,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   // one line per benchmark module
   () => import('./agent.js').then((m) => m.benchmark),
   () => import('./alerts.js').then((m) => m.benchmark),
+  () => import('./analytics.js').then((m) => m.benchmark),
 ];
 
 const wanted = process.argv.slice(2);

@@ -73,7 +73,7 @@ export function openApiDocument() {
         RuleInput: {
           oneOf: [
             { type: 'object', required: ['name', 'kind', 'expr', 'value'], properties: { ...common, kind: { const: 'threshold' }, op: { enum: ['>', '>=', '<', '<='], default: '>' }, value: { type: 'number' }, resolveValue: { type: 'number', description: 'hysteresis: once firing, resolves only past this line' } } },
-            { type: 'object', required: ['name', 'kind', 'expr', 'threshold'], properties: { ...common, kind: { const: 'forecast' }, model: { enum: ['theil-sen', 'linear', 'polynomial'], default: 'theil-sen' }, degree: { type: 'integer', default: 2 }, lookback: { ...duration, default: '6h' }, horizon: { ...duration, default: '4h' }, op: { enum: ['>', '>=', '<', '<='], default: '>' }, threshold: { type: 'number' }, minConfidence: { type: 'number', default: 0.9 }, points: { type: 'integer', default: 60 }, counter: { type: 'boolean', default: false } } },
+            { type: 'object', required: ['name', 'kind', 'expr', 'threshold'], properties: { ...common, kind: { const: 'forecast' }, model: { enum: ['theil-sen', 'linear', 'polynomial'], default: 'theil-sen' }, degree: { type: 'integer', default: 2 }, lookback: { ...duration, default: '6h' }, horizon: { ...duration, default: '4h' }, op: { enum: ['>', '>=', '<', '<='], default: '>' }, threshold: { type: 'number' }, minConfidence: { type: 'number', default: 0.9 }, points: { type: 'integer', default: 12 }, aggregate: { enum: ['mean', 'median'], default: 'mean' }, counter: { type: 'boolean', default: false } } },
             { type: 'object', required: ['name', 'kind', 'expr'], properties: { ...common, kind: { enum: ['anomaly', 'outlier'] }, params: { type: 'object' } } },
           ],
         },

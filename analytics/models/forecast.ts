@@ -1,6 +1,7 @@
 import { findLastReset } from './resets.js';
 import { fitModel, type ModelName } from './regression.js';
-import { MAD_TO_SIGMA, mad, normalCdf } from './robust-stats.js';
+import { MAD_TO_SIGMA, mad, median, normalCdf } from './robust-stats.js';
+import { theilSen } from './theil-sen.js';
 
 /** How a forecast is made and judged. */
 export interface ForecastOptions {
@@ -74,8 +75,8 @@ function firstCrossing(f: (x: number) => number, dir: number, threshold: number,
 
 /**
  * forecastSeries fits a regression to one series and says whether, when and how surely it will cross
- * the threshold within the horizon. Robustness: the fit starts after the last reset (counter reset or
- * lasting level shift), Theil–Sen (the default) ignores up to ~29 % outliers and the other models are
+ * the threshold within the horizon. Robustness: history before the last reset (counter reset or
+ * lasting level shift) is shifted onto today's level so the trend keeps it, Theil–Sen (the default) ignores up to ~29 % outliers and the other models are
  * fitted after dropping points more than 3.5 robust σ from a Theil–Sen line; the noise σ is the MAD of
  * the residuals. It fires only when the trend points at the threshold and both the trend and the
  * crossing are at least `minConfidence` likely, so a flat or noisy-but-level series stays quiet.
@@ -83,47 +84,54 @@ function firstCrossing(f: (x: number) => number, dir: number, threshold: number,
 export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<number>, o: ForecastOptions): Forecast {
   const minPoints = o.minPoints ?? 6;
   const dir = o.op.startsWith('>') ? 1 : -1;
-  let t: number[] = [];
-  let v: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const y = values[i]!;
-    if (Number.isFinite(y)) {
-      t.push(times[i]!);
-      v.push(y);
-    }
+  let t = times instanceof Float64Array ? times : Float64Array.from(times);
+  let v = values instanceof Float64Array ? values : Float64Array.from(values);
+  let finite = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]!)) finite++;
+  if (finite < v.length) {
+    const all = v;
+    t = t.filter((_, i) => Number.isFinite(all[i]!));
+    v = v.filter((y) => Number.isFinite(y));
   }
   const reset = findLastReset(v, { direction: dir as 1 | -1, counter: o.counter ?? false });
   const resetAt = reset > 0 ? t[reset] : undefined;
-  if (reset > 0) {
-    t = t.slice(reset);
-    v = v.slice(reset);
+  if (v.length < minPoints || v.length - reset < 2) {
+    return { ok: false, reason: `${v.length - reset} point(s)${resetAt ? ' since the last reset' : ''}; a forecast needs at least ${reset > 0 ? 2 : minPoints}`, points: v.length - reset };
   }
-  if (v.length < minPoints) {
-    return { ok: false, reason: `${v.length} point(s)${resetAt ? ' since the last reset' : ''}; a forecast needs at least ${minPoints}`, points: v.length };
-  }
-  let x = t.map((ti) => (ti - o.now) / 3600);
+  let x = new Float64Array(t.length);
+  for (let i = 0; i < t.length; i++) x[i] = (t[i]! - o.now) / 3600;
   let y = v;
+  if (reset > 0) {
+    // Stitch the history before the reset onto today's level: the same trend, shifted by the jump
+    // (for a counter, what rate() does). Slope and levels come from a split Theil–Sen fit.
+    const split = theilSen(x, y, undefined, reset);
+    const shift = split.intercept - median(Array.from(y.subarray(0, reset), (yi, i) => yi - split.slope * x[i]!));
+    y = Float64Array.from(y, (yi, i) => (i < reset ? yi + shift : yi));
+  }
   if (o.model !== 'theil-sen') {
     // Drop gross outliers before a least-squares fit, judged against a robust line.
     const robust = fitModel('theil-sen', x, y);
     const r = y.map((yi, i) => yi - robust.predict(x[i]!));
     const s = MAD_TO_SIGMA * mad(r);
     if (s > 0) {
-      const keep = r.map((ri) => Math.abs(ri) <= 3.5 * s);
-      x = x.filter((_, i) => keep[i]);
-      y = y.filter((_, i) => keep[i]);
+      const xs = x;
+      x = xs.filter((_, i) => Math.abs(r[i]!) <= 3.5 * s);
+      y = y.filter((_, i) => Math.abs(r[i]!) <= 3.5 * s);
     }
   }
   const fit = fitModel(o.model, x, y, o.degree ?? 2);
   const n = x.length;
-  const residuals = y.map((yi, i) => yi - fit.predict(x[i]!));
-  const scale = Math.max(1, Math.abs(y[n - 1]!));
-  const sigma = Math.max(MAD_TO_SIGMA * mad(residuals), 1e-9 * scale);
+  const residuals = new Float64Array(n);
   let xbar = 0;
-  for (const xi of x) xbar += xi;
+  for (let i = 0; i < n; i++) {
+    residuals[i] = y[i]! - fit.predict(x[i]!);
+    xbar += x[i]!;
+  }
   xbar /= n;
   let sxx = 0;
-  for (const xi of x) sxx += (xi - xbar) ** 2;
+  for (let i = 0; i < n; i++) sxx += (x[i]! - xbar) ** 2;
+  const scale = Math.max(1, Math.abs(y[n - 1]!));
+  const sigma = Math.max(MAD_TO_SIGMA * mad(residuals), 1e-9 * scale);
   const xh = o.horizonSeconds / 3600;
   const sdAt = (xq: number) => sigma * Math.sqrt(1 + 1 / n + (xq - xbar) ** 2 / sxx);
   const value = fit.predict(xh);
@@ -131,11 +139,18 @@ export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<numbe
   const trendZ = (dir * fit.slope) / (sigma / Math.sqrt(sxx));
   const crossZ = (dir * (value - o.threshold)) / sdH;
   const confidence = Math.min(normalCdf(trendZ), normalCdf(crossZ));
-  const crossingH = dir * fit.slope > 0 || dir * (fit.predict(0) - o.threshold) >= 0 ? firstCrossing(fit.predict, dir, o.threshold, xh) : undefined;
+  const current = fit.predict(0);
+  let crossingH: number | undefined;
+  if (dir * (current - o.threshold) >= 0) crossingH = 0;
+  else if (fit.intercept !== undefined) {
+    // A straight line crosses where it meets the threshold, if it heads there within the horizon.
+    const at = dir * fit.slope > 0 ? (o.threshold - fit.intercept) / fit.slope : Infinity;
+    crossingH = at <= xh ? at : undefined;
+  } else crossingH = firstCrossing(fit.predict, dir, o.threshold, xh);
   const fires = crossingH !== undefined && dir * fit.slope > 0 && confidence >= o.minConfidence;
   const out: Forecast = {
     ok: true,
-    current: fit.predict(0),
+    current,
     value,
     lower: value - Z95 * sdH,
     upper: value + Z95 * sdH,
@@ -147,6 +162,9 @@ export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<numbe
   if (resetAt !== undefined) out.resetAt = resetAt;
   if (crossingH !== undefined) {
     out.crossingSeconds = crossingH * 3600;
+  }
+  if (crossingH !== undefined && (fires || confidence >= 0.5)) {
+    // The band's crossings only matter for alerts; searching them for every series would cost more than the fit.
     const early = firstCrossing((xq) => fit.predict(xq) + dir * Z95 * sdAt(xq), dir, o.threshold, xh);
     const late = firstCrossing((xq) => fit.predict(xq) - dir * Z95 * sdAt(xq), dir, o.threshold, xh);
     if (early !== undefined) out.crossingEarliestSeconds = early * 3600;

@@ -1,21 +1,30 @@
+import { medianOf } from './select.js';
+
 /** Scale factor that makes the median absolute deviation estimate a normal distribution's standard deviation. */
 export const MAD_TO_SIGMA = 1.4826;
 
 /** median of the values (copied; the input is not reordered). NaN for an empty list. */
 export function median(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n === 0) return NaN;
-  const a = Float64Array.from(values).sort();
-  const mid = n >> 1;
-  return n % 2 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
+  return medianOf(Float64Array.from(values));
 }
 
-/** mad is the median absolute deviation from the median. */
+let scratch = new Float64Array(256);
+
+/**
+ * mad is the median absolute deviation from the median. It works in a reused module-level buffer:
+ * a forecast calls it twice per series, ten thousand series per evaluation, and allocating a typed
+ * array each time cost more than the arithmetic.
+ */
 export function mad(values: ArrayLike<number>): number {
-  const m = median(values);
-  const dev = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) dev[i] = Math.abs(values[i]! - m);
-  return median(dev);
+  const n = values.length;
+  if (n === 0) return NaN;
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const a = scratch.subarray(0, n);
+  for (let i = 0; i < n; i++) a[i] = values[i]!;
+  const m = medianOf(a);
+  // Reuse the copy for the deviations.
+  for (let i = 0; i < n; i++) a[i] = Math.abs(a[i]! - m);
+  return medianOf(a);
 }
 
 /** normalCdf is Φ(z), the standard normal distribution function (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */

@@ -26,20 +26,44 @@ export interface ForecastQueryPlan {
  * Prometheus and only `points` numbers per series travel. A plain selector goes straight into
  * `avg_over_time`; any other expression becomes a subquery.
  */
-export function planForecastQuery(expr: string, lookbackSeconds: number, points: number, endSeconds: number): ForecastQueryPlan {
+export function planForecastQuery(expr: string, lookbackSeconds: number, points: number, endSeconds: number, aggregate: 'mean' | 'median' = 'mean'): ForecastQueryPlan {
   const step = Math.max(1, Math.ceil(lookbackSeconds / points));
   const plain = isVectorSelector(expr);
   const range = plain ? `${expr.trim()}[${step}s]` : `(${expr})[${step}s:]`;
-  const plan: ForecastQueryPlan = { query: `avg_over_time(${range})`, step, start: endSeconds - (points - 1) * step, end: endSeconds };
+  const fn = aggregate === 'median' ? `quantile_over_time(0.5, ${range})` : `avg_over_time(${range})`;
+  const plan: ForecastQueryPlan = { query: fn, step, start: endSeconds - (points - 1) * step, end: endSeconds };
   const name = plain ? /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(expr)?.[1] : undefined;
   if (name) plan.metricName = name;
   return plan;
 }
 
-/** fetchSeriesPoints runs a plan and returns each series' points (labels without `__name__`, which is returned separately). */
-export async function fetchSeriesPoints(client: PrometheusClient, plan: ForecastQueryPlan, signal?: AbortSignal): Promise<Array<SeriesPoints & { metricName?: string }>> {
-  const res = await client.queryRange(plan.query, plan.start, plan.end, plan.step, { signal });
-  return res.data.result.map((s) => {
+/**
+ * fetchSeriesPoints runs a plan and returns each series' points (labels without `__name__`, which is
+ * returned separately). With `shards` > 1 the range is split in time into that many consecutive
+ * queries run at once — what Cortex's and Thanos's query frontends do — so Prometheus evaluates them on
+ * several cores while this process parses the first answers; the series are joined back by labels.
+ */
+export async function fetchSeriesPoints(client: PrometheusClient, plan: ForecastQueryPlan, signal?: AbortSignal, shards = 1): Promise<Array<SeriesPoints & { metricName?: string }>> {
+  const steps = Math.round((plan.end - plan.start) / plan.step) + 1;
+  const k = Math.max(1, Math.min(shards, Math.floor(steps / 4)));
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < k; i++) {
+    const first = Math.floor((i * steps) / k);
+    const last = Math.floor(((i + 1) * steps) / k) - 1;
+    ranges.push([plan.start + first * plan.step, plan.start + last * plan.step]);
+  }
+  const answers = await Promise.all(ranges.map(([a, b]) => client.queryRange(plan.query, a, b, plan.step, { signal })));
+  const merged = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+  answers.forEach((res, shard) => {
+    for (const s of res.data.result) {
+      // One shard needs no join; with several, the same label set (Prometheus sorts labels) is the same series.
+      const key = k === 1 ? String(merged.size) : JSON.stringify(s.metric);
+      const m = shard === 0 ? undefined : merged.get(key);
+      if (m) m.values = m.values.concat(s.values);
+      else merged.set(key, { metric: s.metric, values: s.values });
+    }
+  });
+  return [...merged.values()].map((s) => {
     const { __name__: name, ...labels } = s.metric;
     const metricName = name ?? plan.metricName;
     const n = s.values.length;
@@ -47,7 +71,8 @@ export async function fetchSeriesPoints(client: PrometheusClient, plan: Forecast
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const p = s.values[i]!;
-      times[i] = p[0];
+      // A block mean describes the middle of its block, not its end: without this the fit lags half a step.
+      times[i] = p[0] - plan.step / 2;
       values[i] = sampleValue(p);
     }
     return metricName ? { labels, times, values, metricName } : { labels, times, values };

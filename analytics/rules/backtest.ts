@@ -78,7 +78,7 @@ async function backtestThreshold(rule: ThresholdRuleSpec, from: number, to: numb
 async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal) {
   const lookback = seconds(rule.lookback);
   const step = Math.max(seconds(rule.frequency), Math.ceil((to - from) / 500));
-  const plan = planForecastQuery(rule.expr, lookback, rule.points, to);
+  const plan = planForecastQuery(rule.expr, lookback, rule.points, to, rule.aggregate);
   // The same block means the live rule fits, over the whole range plus one lookback before it.
   plan.start = to - Math.ceil((to - from + lookback) / plan.step) * plan.step;
   const series = await fetchSeriesPoints(client, plan, signal);

@@ -36,6 +36,8 @@ export interface RuleEngineDeps {
   dashboardUrl: string;
   ruleTimeoutSeconds: number;
   resendSeconds: number;
+  /** Concurrent time shards of a forecast's range query. */
+  queryShards?: number;
   /** Clock in ms; tests replay history by moving it. */
   clock?: () => number;
 }
@@ -148,7 +150,7 @@ export class RuleEngine {
     });
     const started = performance.now();
     try {
-      const ev = await Promise.race([evaluateRule(rule, { client: this.deps.client, now, signal: ac.signal }), timeout]);
+      const ev = await Promise.race([evaluateRule(rule, { client: this.deps.client, now, signal: ac.signal, shards: this.deps.queryShards ?? 1 }), timeout]);
       advance(rt.states, ev.observations, now, seconds(rule.for));
       if (ev.forecasts) rt.forecasts = ev.forecasts;
       rt.health = 'ok';

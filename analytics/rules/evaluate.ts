@@ -14,6 +14,8 @@ export interface EvalContext {
   /** Evaluation time, ms. */
   now: number;
   signal?: AbortSignal;
+  /** Concurrent time shards for a forecast's range query (ANALYTICS_QUERY_SHARDS); default 1. */
+  shards?: number;
 }
 
 /** One series' forecast from the last evaluation. */
@@ -99,19 +101,17 @@ export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true
 export function forecastObservation(rule: ForecastRuleSpec, rec: ForecastRecord, now: number): Observation | undefined {
   const f = rec.forecast;
   if (!f.ok) return undefined;
-  return {
-    labels: rec.labels,
-    value: f.value,
-    active: f.fires,
-    hold: f.crossingSeconds !== undefined && f.confidence >= 0.5,
-    details: forecastDetails(rule, f, now, rec.metricName),
-  };
+  const hold = f.crossingSeconds !== undefined && f.confidence >= 0.5;
+  const o: Observation = { labels: rec.labels, value: f.value, active: f.fires, hold };
+  // Only alerts carry details; rendering them for the thousands of quiet series would cost more than the fit.
+  if (f.fires || hold) o.details = forecastDetails(rule, f, now, rec.metricName);
+  return o;
 }
 
 async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
   const nowS = ctx.now / 1000;
-  const plan = planForecastQuery(rule.expr, seconds(rule.lookback), rule.points, nowS);
-  const series = await fetchSeriesPoints(ctx.client, plan, ctx.signal);
+  const plan = planForecastQuery(rule.expr, seconds(rule.lookback), rule.points, nowS, rule.aggregate);
+  const series = await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1);
   const forecasts: ForecastRecord[] = [];
   const observations: Observation[] = [];
   const opts = {

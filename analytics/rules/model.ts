@@ -89,8 +89,17 @@ export const forecastRuleSchema = z.strictObject({
   threshold: finite('the threshold the forecast must not cross'),
   /** Probability (0.5–0.999) that the crossing happens, below which the rule stays quiet. */
   minConfidence: z.number().min(0.5).max(0.999).default(0.9),
-  /** Points per series fitted (the query step is lookback / points); default 60. */
-  points: z.number().int().min(8).max(1000).default(60),
+  /**
+   * Points per series fitted: the query asks Prometheus for the mean of each lookback/points block.
+   * Default 12: enough for a robust fit of a trend, few enough that a 10,000-series rule costs about
+   * what Prometheus's own predict_linear does (see bench/analytics.ts).
+   */
+  points: z.number().int().min(8).max(1000).default(12),
+  /**
+   * How each block is summarised inside Prometheus: `mean` (avg_over_time, as cheap as predict_linear)
+   * or `median` (quantile_over_time 0.5: immune to frequent spikes, about three times the query cost).
+   */
+  aggregate: z.enum(['mean', 'median'], { error: 'expected mean or median' }).default('mean'),
   /** The series is a counter: any decrease is a reset. */
   counter: z.boolean().default(false),
   for: duration('a duration').default('0s'),
