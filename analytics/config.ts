@@ -16,7 +16,7 @@ export const DEFAULTS = {
   probeSeconds: 5, // s: how often Prometheus's readiness is checked
   prometheusTimeoutSeconds: 30, // s, per attempt
   prometheusMaxResponseBytes: 256 * 1024 * 1024, // bytes, decompressed
-  queryShards: 2, // concurrent time shards of a forecast's range query (Prometheus evaluates them on separate cores)
+  queryShards: 1, // concurrent time shards of a forecast's query; more help only when Prometheus has idle cores
 } as const;
 
 /** Names of the agent's series that the seed-001 usage endpoints read. */

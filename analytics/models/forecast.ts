@@ -50,6 +50,8 @@ export type Forecast =
   | { ok: false; reason: string; points: number };
 
 const Z95 = 1.959964;
+let scratchX = new Float64Array(64);
+let scratchR = new Float64Array(64);
 
 function firstCrossing(f: (x: number) => number, dir: number, threshold: number, xh: number): number | undefined {
   const past = (x: number) => dir * (f(x) - threshold) >= 0;
@@ -98,7 +100,12 @@ export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<numbe
   if (v.length < minPoints || v.length - reset < 2) {
     return { ok: false, reason: `${v.length - reset} point(s)${resetAt ? ' since the last reset' : ''}; a forecast needs at least ${reset > 0 ? 2 : minPoints}`, points: v.length - reset };
   }
-  let x = new Float64Array(t.length);
+  // x and the residuals live in reused buffers: nothing of them outlives this call.
+  if (scratchX.length < t.length) {
+    scratchX = new Float64Array(t.length * 2);
+    scratchR = new Float64Array(t.length * 2);
+  }
+  let x = scratchX.subarray(0, t.length);
   for (let i = 0; i < t.length; i++) x[i] = (t[i]! - o.now) / 3600;
   let y = v;
   if (reset > 0) {
@@ -121,7 +128,7 @@ export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<numbe
   }
   const fit = fitModel(o.model, x, y, o.degree ?? 2);
   const n = x.length;
-  const residuals = new Float64Array(n);
+  const residuals = scratchR.subarray(0, n);
   let xbar = 0;
   for (let i = 0; i < n; i++) {
     residuals[i] = y[i]! - fit.predict(x[i]!);

@@ -111,7 +111,10 @@ export function forecastObservation(rule: ForecastRuleSpec, rec: ForecastRecord,
 async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
   const nowS = ctx.now / 1000;
   const plan = planForecastQuery(rule.expr, seconds(rule.lookback), rule.points, nowS, rule.aggregate);
-  const series = await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1);
+  // Blocks aligned to multiples of the step, as the subquery returns them; the last one ends at or before now.
+  plan.end = Math.floor(nowS / plan.step) * plan.step;
+  plan.start = plan.end - (rule.points - 1) * plan.step;
+  const series = await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1, 'subquery');
   const forecasts: ForecastRecord[] = [];
   const observations: Observation[] = [];
   const opts = {
