@@ -64,7 +64,7 @@ export async function createApp(deps: AnalyticsDeps): Promise<AnalyticsApp> {
   const sender = new AlertSender(config.alertsUrl, metrics, logger);
   const engine = new RuleEngine({
     client: prometheus, sender, metrics, health, log: logger, dashboardUrl: config.dashboardUrl,
-    ruleTimeoutSeconds: config.ruleTimeoutSeconds, resendSeconds: config.resendSeconds, queryShards: config.queryShards, ...(deps.clock ? { clock: deps.clock } : {}),
+    ruleTimeoutSeconds: config.ruleTimeoutSeconds, resendSeconds: config.resendSeconds, queryShards: config.queryShards, screenAboveSeries: config.screenAboveSeries, ...(deps.clock ? { clock: deps.clock } : {}),
   });
   engine.sync(store.list());
   store.onChange((rules) => engine.sync(rules));

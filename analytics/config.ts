@@ -16,6 +16,7 @@ export const DEFAULTS = {
   probeSeconds: 5, // s: how often Prometheus's readiness is checked
   prometheusTimeoutSeconds: 30, // s, per attempt
   prometheusMaxResponseBytes: 256 * 1024 * 1024, // bytes, decompressed
+  screenAboveSeries: 2000, // forecast rules with more series are screened by predict_linear first; 0 turns it off
   queryShards: 1, // concurrent time shards of a forecast's query; more help only when Prometheus has idle cores
 } as const;
 
@@ -51,6 +52,8 @@ export interface AnalyticsConfig {
   prometheusGzip: boolean;
   /** Concurrent time shards of a forecast's range query. */
   queryShards: number;
+  /** Forecast rules whose last evaluation saw more series are screened by predict_linear first (0: never). */
+  screenAboveSeries: number;
   token?: string;
   logLevel: string;
   usageMetrics: UsageMetrics;
@@ -86,6 +89,7 @@ export function loadConfig(env: Env): AnalyticsConfig {
     PROMETHEUS_TIMEOUT_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
     PROMETHEUS_MAX_RESPONSE_BYTES: envNumber({ min: 1024, int: true, what: 'a number of bytes' }),
     PROMETHEUS_GZIP: envBool(),
+    ANALYTICS_SCREEN_ABOVE_SERIES: envNumber({ min: 0, int: true, what: 'a number of series' }),
     ANALYTICS_QUERY_SHARDS: envNumber({ min: 1, max: 16, int: true, what: 'a number of concurrent queries' }),
     DASHBOARD_TOKEN: envString(),
     LOG_LEVEL: envString(),
@@ -110,6 +114,7 @@ export function loadConfig(env: Env): AnalyticsConfig {
     prometheusMaxResponseBytes: e.PROMETHEUS_MAX_RESPONSE_BYTES ?? DEFAULTS.prometheusMaxResponseBytes,
     prometheusGzip: e.PROMETHEUS_GZIP ?? false,
     queryShards: e.ANALYTICS_QUERY_SHARDS ?? DEFAULTS.queryShards,
+    screenAboveSeries: e.ANALYTICS_SCREEN_ABOVE_SERIES ?? DEFAULTS.screenAboveSeries,
     ...(e.DASHBOARD_TOKEN ? { token: e.DASHBOARD_TOKEN } : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
     usageMetrics: {

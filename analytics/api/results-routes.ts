@@ -32,7 +32,7 @@ export function resultsRoutes(engine: RuleEngine, dashboardUrl: string): Router 
                 crossingTime: f.crossingSeconds !== undefined ? new Date(at + f.crossingSeconds * 1000).toISOString() : null,
                 resetAt: f.resetAt !== undefined ? new Date(f.resetAt * 1000).toISOString() : null,
               }
-            : { ok: false, reason: f.reason, points: f.points }),
+            : { ok: false, reason: f.reason, points: f.points, ...(f.linearValue !== undefined ? { linearValue: f.linearValue } : {}) }),
         });
       }
     }

@@ -47,7 +47,13 @@ export type Forecast =
       points: number;
       resetAt?: number;
     }
-  | { ok: false; reason: string; points: number };
+  | {
+      ok: false;
+      reason: string;
+      points: number;
+      /** Prometheus's linear forecast at the horizon, for a series the screen left out. */
+      linearValue?: number;
+    };
 
 const Z95 = 1.959964;
 let scratchX = new Float64Array(64);

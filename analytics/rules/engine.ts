@@ -38,6 +38,8 @@ export interface RuleEngineDeps {
   resendSeconds: number;
   /** Concurrent time shards of a forecast's range query. */
   queryShards?: number;
+  /** Screen forecast rules with more series than this (0: never). */
+  screenAboveSeries?: number;
   /** Clock in ms; tests replay history by moving it. */
   clock?: () => number;
 }
@@ -150,7 +152,10 @@ export class RuleEngine {
     });
     const started = performance.now();
     try {
-      const ev = await Promise.race([evaluateRule(rule, { client: this.deps.client, now, signal: ac.signal, shards: this.deps.queryShards ?? 1 }), timeout]);
+      const ev = await Promise.race([evaluateRule(rule, {
+        client: this.deps.client, now, signal: ac.signal, shards: this.deps.queryShards ?? 1,
+        screenAboveSeries: this.deps.screenAboveSeries ?? 0, previousSeries: rt.forecasts.length,
+      }), timeout]);
       advance(rt.states, ev.observations, now, seconds(rule.for));
       if (ev.forecasts) rt.forecasts = ev.forecasts;
       rt.health = 'ok';
@@ -213,7 +218,7 @@ export class RuleEngine {
       return out;
     };
     return {
-      forecastValue: forecastFamily((r) => (r.forecast.ok ? r.forecast.value : undefined)),
+      forecastValue: forecastFamily((r) => (r.forecast.ok ? r.forecast.value : r.forecast.linearValue)),
       forecastLower: forecastFamily((r) => (r.forecast.ok ? r.forecast.lower : undefined)),
       forecastUpper: forecastFamily((r) => (r.forecast.ok ? r.forecast.upper : undefined)),
       forecastCrossing: forecastFamily((r) => (r.forecast.ok ? r.forecast.crossingSeconds : undefined)),

@@ -3,7 +3,8 @@ import { sampleValue, type Labels } from '../../common/prometheus/types.js';
 import { NoDetectorError } from '../errors.js';
 import { forecastSeries, type Forecast } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
-import type { Observation } from './alert-state.js';
+import { candidatesPlan, screenSeries } from '../query/screen.js';
+import { seriesKey, type Observation } from './alert-state.js';
 import { parseDuration } from './duration.js';
 import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from './model.js';
 import { VigilError } from '../../common/errors.js';
@@ -16,7 +17,14 @@ export interface EvalContext {
   signal?: AbortSignal;
   /** Concurrent time shards for a forecast's range query (ANALYTICS_QUERY_SHARDS); default 1. */
   shards?: number;
+  /** Screen forecast rules whose last evaluation saw more series than this (ANALYTICS_SCREEN_ABOVE_SERIES); 0: never. */
+  screenAboveSeries?: number;
+  /** Series the rule's previous evaluation saw. */
+  previousSeries?: number;
 }
+
+/** Candidates beyond which screening gives up and every series is fitted. */
+const MAX_CANDIDATES = 2000;
 
 /** One series' forecast from the last evaluation. */
 export interface ForecastRecord {
@@ -114,8 +122,29 @@ async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promi
   // Blocks aligned to multiples of the step, as the subquery returns them; the last one ends at or before now.
   plan.end = Math.floor(nowS / plan.step) * plan.step;
   plan.start = plan.end - (rule.points - 1) * plan.step;
-  const series = await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1, 'subquery');
   const forecasts: ForecastRecord[] = [];
+  let series: Awaited<ReturnType<typeof fetchSeriesPoints>> | undefined;
+  const dir = rule.op.startsWith('>') ? 1 : -1;
+  const screen = (ctx.screenAboveSeries ?? 0) > 0 && (ctx.previousSeries ?? 0) > ctx.screenAboveSeries! && plan.metricName !== undefined;
+  if (screen) {
+    // A large rule: Prometheus's predict_linear picks the series near their threshold; only those are fitted.
+    const margin = Math.max(0.25 * Math.abs(rule.threshold), 1);
+    const verdict = await screenSeries(ctx.client, rule.expr, {
+      lookbackSeconds: seconds(rule.lookback), horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, dir, margin, now: nowS, signal: ctx.signal,
+    });
+    if (verdict.candidates.length <= MAX_CANDIDATES) {
+      const wanted = new Set(verdict.candidates.map((c) => seriesKey(c.labels)));
+      const fetched = verdict.candidates.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName!, verdict.candidates, rule.aggregate), ctx.signal, 1, 'range') : [];
+      series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
+      for (const s of verdict.others) {
+        forecasts.push({
+          labels: s.labels, metricName: plan.metricName!,
+          forecast: { ok: false, reason: `screened out: Prometheus's linear forecast (${s.linearValue.toPrecision(4)}) is more than ${margin} from the threshold`, points: 0, linearValue: s.linearValue },
+        });
+      }
+    }
+  }
+  series ??= await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1, 'subquery');
   const observations: Observation[] = [];
   const opts = {
     model: rule.model, degree: rule.degree, horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, op: rule.op,

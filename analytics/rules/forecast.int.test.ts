@@ -139,4 +139,29 @@ describe('forecast rule against a real Prometheus', () => {
     expect(fired.has('db-2:9101')).toBe(false);
     expect(fired.has('db-3:9101')).toBe(false);
   });
+
+  it('screens a large rule with predict_linear and still fires for the same series', async () => {
+    // Screening starts once a rule has seen more series than ANALYTICS_SCREEN_ABOVE_SERIES (here: 1).
+    const screened = await startTestAnalytics({ prometheusUrl: prom.url, alertsUrl: receiver.url, env: { ANALYTICS_SCREEN_ABOVE_SERIES: '1' } });
+    try {
+      await postJson(`${screened.url}/api/v1/rules`, { id: 'disk-fill', name: 'DiskFillPredicted', kind: 'forecast', expr: 'vigil_test_disk_percent', lookback: '6h', horizon: '4h', threshold: 85 });
+      await screened.svc.engine.evaluate('disk-fill');
+      const rt = await screened.svc.engine.evaluate('disk-fill');
+      const by = Object.fromEntries(rt!.forecasts.map((f) => [f.labels.instance, f.forecast]));
+      // Flat at 60 %: Prometheus's linear forecast is far below 85, so it is not fetched or fitted.
+      expect(by['db-2:9101']).toMatchObject({ ok: false, reason: expect.stringMatching(/^screened out/) });
+      expect(Math.abs((by['db-2:9101'] as { linearValue: number }).linearValue - 60)).toBeLessThan(5);
+      // The filling, the noisy-level and the sawtooth series are fitted robustly, with the same verdicts as without screening.
+      expect(by['db-1:9101']).toMatchObject({ ok: true, fires: true });
+      expect(by['db-3:9101']).toMatchObject({ ok: true, fires: false });
+      expect(by['db-4:9101']).toMatchObject({ ok: true, fires: true });
+      const firing = [...rt!.states.values()].filter((s) => s.phase === 'firing').map((s) => s.labels.instance).sort();
+      expect(firing).toEqual(['db-1:9101', 'db-4:9101']);
+      const text = await (await fetch(`${screened.url}/metrics`)).text();
+      expect(text).toMatch(/vigil_analytics_forecast_value\{instance="db-2:9101",[^}]*\} 5\d|vigil_analytics_forecast_value\{instance="db-2:9101",[^}]*\} 6\d/);
+      expect(text).not.toMatch(/vigil_analytics_forecast_lower\{instance="db-2:9101"/);
+    } finally {
+      await screened.close();
+    }
+  });
 });
