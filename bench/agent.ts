@@ -111,6 +111,9 @@ export const benchmark: Benchmark = {
       const own = await text(vUrl);
       const maxLoopDelay = eventLoopMaxSeconds(own);
       const cycles = Number(own.match(/^vigil_agent_collections_total\{collector="cpu"\} (\d+)/m)?.[1]);
+      const bucket = (le: string) => Number(own.match(new RegExp(`^vigil_agent_collection_event_loop_delay_seconds_bucket\\{le="${le}"\\} (\\d+)`, 'm'))?.[1]);
+      const cycleCount = Number(own.match(/^vigil_agent_collection_event_loop_delay_seconds_count (\d+)/m)?.[1]);
+      const under5ms = (100 * bucket('0.005')) / cycleCount;
       const rss = v1;
       const nRss = n1;
 
@@ -131,6 +134,7 @@ export const benchmark: Benchmark = {
           { measure: 'CPU per minute (5 s sampling)', unit: 's/min', vigil: vCpu, anchor: nCpu, target: '≤ 1.5×', met: vCpu <= 1.5 * nCpu },
           { measure: `RSS after ${cycles} cycles`, unit: 'MB', vigil: rssMb, anchor: nRss.rssBytes / 1e6, target: '≤ 55 MB', met: rssMb <= 55 },
           { measure: 'event-loop delay, max', unit: 'ms', vigil: ms(maxLoopDelay), target: '< 5 ms', met: ms(maxLoopDelay) < 5 },
+          { measure: 'cycles with event-loop delay ≤ 5 ms', unit: '%', vigil: under5ms },
         ],
         details: {
           scrapes: SCRAPES,
