@@ -67,8 +67,10 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       metrics.duration.observe(labels, seconds);
       if (req.path.startsWith('/api/')) metrics.apiRequests.inc(labels);
       const line = { method: req.method, url: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
-      if (res.statusCode >= 500) log.warn(line, 'request failed');
-      else if (req.path === '/metrics' || req.path.startsWith('/-/')) log.trace(line, 'request');
+      // Health probes and scrapes are trace-level, whatever their status: a 503 from /-/ready while a
+      // dependency is down is the answer, not a failure, and would repeat on every probe.
+      if (req.path === '/metrics' || req.path.startsWith('/-/')) log.trace(line, 'request');
+      else if (res.statusCode >= 500) log.warn(line, 'request failed');
       else log.debug(line, 'request');
     });
     next();
