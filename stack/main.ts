@@ -80,7 +80,8 @@ export async function main(overrides: Env = {}, actions: StackActions = {}): Pro
   if (stopping) return;
   const u = stack.urls;
   const rows: Array<[string, string | undefined]> = [
-    ['Dashboard', u.dashboard],
+    // The dashboard service answers discovery today; its registered servers are the page worth opening.
+    ['Dashboard', u.dashboard && `${u.dashboard}/api/v1/sd/registrations`],
     ['Prometheus', u.prometheus],
     ['Alertmanager', u.alertmanager],
     ['Agent metrics', u.agent && `${u.agent}/metrics`],
