@@ -21,3 +21,12 @@ describe('agent config', () => {
     expect(loadConfig({}, 'darwin').backend).toBe('systeminformation');
   });
 });
+
+describe('agent registration labels', () => {
+  it('reads name=value pairs and rejects bad names', () => {
+    expect(loadConfig({ VIGIL_REGISTER_LABELS: 'role=web, dc = eu1' }, 'linux').registerLabels).toEqual({ role: 'web', dc: 'eu1' });
+    expect(loadConfig({}, 'linux').registerLabels).toEqual({});
+    expect(() => loadConfig({ VIGIL_REGISTER_LABELS: '1bad=x' }, 'linux')).toThrow(/^VIGIL_REGISTER_LABELS: expected name=value pairs/);
+    expect(() => loadConfig({ VIGIL_REGISTER_LABELS: '__address__=x' }, 'linux')).toThrow(/VIGIL_REGISTER_LABELS/);
+  });
+});

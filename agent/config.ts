@@ -25,6 +25,7 @@ export interface AgentConfig {
   registerUrl?: string; // VIGIL_REGISTER_URL: the dashboard's /api/v1/sd/register; unset = no self-registration
   advertiseAddress?: string; // VIGIL_ADVERTISE_ADDRESS: host:port to register, default <hostname>:<port>
   registerIntervalSeconds: number; // VIGIL_REGISTER_INTERVAL_SECONDS: heartbeat, default 15 s
+  registerLabels: Record<string, string>; // VIGIL_REGISTER_LABELS: target labels, e.g. "role=web,dc=eu1"; default none
 }
 
 /** Defaults, with units. */
@@ -42,6 +43,23 @@ function regex(name: string, value: string | undefined, fallback?: string): RegE
   } catch (err) {
     throw new ConfigError(`${name}: expected a regular expression, got ${JSON.stringify(src)} (${(err as Error).message})`);
   }
+}
+
+/**
+ * parseLabels reads `name=value,name=value` target labels. Identity (hostname, server id) is not among
+ * them by default: it lives on the one `vigil_agent_info` series, not on every series of the target.
+ */
+function parseLabels(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    if (eq < 1 || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
+      throw new ConfigError(`VIGIL_REGISTER_LABELS: expected name=value pairs separated by commas (names as Prometheus labels), got ${JSON.stringify(part)}`);
+    }
+    out[name] = part.slice(eq + 1).trim();
+  }
+  return out;
 }
 
 /** loadConfig reads the agent's configuration; a bad value throws a ConfigError naming the variable. */
@@ -66,6 +84,7 @@ export function loadConfig(env: Env, platform: NodeJS.Platform = process.platfor
       VIGIL_REGISTER_URL: envUrl(),
       VIGIL_ADVERTISE_ADDRESS: envString(),
       VIGIL_REGISTER_INTERVAL_SECONDS: envNumber({ min: 1, max: 3600, what: 'a number of seconds' }),
+      VIGIL_REGISTER_LABELS: envString(),
     },
     env,
   );
@@ -94,5 +113,6 @@ export function loadConfig(env: Env, platform: NodeJS.Platform = process.platfor
     registerUrl: e.VIGIL_REGISTER_URL,
     advertiseAddress: e.VIGIL_ADVERTISE_ADDRESS,
     registerIntervalSeconds: e.VIGIL_REGISTER_INTERVAL_SECONDS ?? 15,
+    registerLabels: parseLabels(e.VIGIL_REGISTER_LABELS),
   };
 }

@@ -29,7 +29,7 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
     ? startRegistration({
         registerUrl: config.registerUrl,
         address: config.advertiseAddress ?? `${identity.hostname}:${config.port}`,
-        labels: { hostname: identity.hostname, server_id: identity.serverId },
+        labels: config.registerLabels,
         intervalMs: config.registerIntervalSeconds * 1000,
         token: config.token,
         logger,

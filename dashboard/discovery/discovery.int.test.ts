@@ -28,6 +28,8 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
   const agentPorts: number[] = [];
   let dashboardPort: number;
 
+  const agentNames = ['a', 'b'];
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-sd-'));
     dashboardPort = await freePort();
@@ -35,7 +37,7 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
       env: { ...process.env, DATA_DIR: join(dir, 'dashboard'), DASHBOARD_PORT: String(dashboardPort), DASHBOARD_SD_TTL_SECONDS: String(TTL_SECONDS), LOG_LEVEL: 'warn' },
     });
     await waitFor('the dashboard', async () => (await fetch(`http://127.0.0.1:${dashboardPort}/-/healthy`)).ok, 30_000);
-    for (const name of ['a', 'b']) {
+    for (const name of agentNames) {
       const port = await freePort();
       agentPorts.push(port);
       agents.push(startChild(process.execPath, [CLI, 'agent'], {
@@ -48,6 +50,7 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
           VIGIL_REGISTER_URL: `http://127.0.0.1:${dashboardPort}/api/v1/sd/register`,
           VIGIL_ADVERTISE_ADDRESS: `127.0.0.1:${port}`,
           VIGIL_REGISTER_INTERVAL_SECONDS: '1',
+          VIGIL_REGISTER_LABELS: `role=web,agent_name=${name}`,
           LOG_LEVEL: 'warn',
         },
       }));
@@ -75,9 +78,15 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
       return r.length === 2 ? r : undefined;
     }, 60_000);
     expect(up.map((s) => s.metric.instance).sort()).toEqual(agentPorts.map((p) => `127.0.0.1:${p}`).sort());
-    // The registration's labels become target labels.
-    expect(up[0]?.metric.server_id).toMatch(/\w+/);
-    expect(up[0]?.metric.hostname).toBeTruthy();
+    // The registration's labels become target labels; identity stays on vigil_agent_info alone.
+    expect(up.map((s) => s.metric.role)).toEqual(['web', 'web']);
+    expect(up.map((s) => s.metric.agent_name).sort()).toEqual(agentNames.slice().sort());
+    expect(up[0]?.metric.server_id).toBeUndefined();
+    const info = await waitFor('vigil_agent_info from both', async () => {
+      const r = await prom.query('vigil_agent_info{job="agent-registered"}');
+      return r.length === 2 ? r : undefined;
+    }, 30_000);
+    for (const s of info) expect(s.metric.server_id).toMatch(/^[0-9a-f]{32}$/);
     const cpu = await waitFor('cpu_usage_percent from both', async () => {
       const r = await prom.query('cpu_usage_percent{job="agent-registered"}');
       return r.length === 2 ? r : undefined;
