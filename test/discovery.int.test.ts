@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPrometheusConfig, type PrometheusConfigDoc } from '../../stack/config/prometheus-config.js';
-import { startChild, type Child } from '../../test/helpers/child.js';
-import { freePort } from '../../test/helpers/ports.js';
-import { startPrometheus, type TestPrometheus } from '../../test/helpers/prometheus.js';
-import { waitFor } from '../../test/helpers/wait.js';
+import { renderPrometheusConfig, type PrometheusConfigDoc } from '../stack/config/prometheus-config.js';
+import { startChild, type Child } from './helpers/child.js';
+import { freePort } from './helpers/ports.js';
+import { startPrometheus, type TestPrometheus } from './helpers/prometheus.js';
+import { waitFor } from './helpers/wait.js';
 
-const CLI = join(process.cwd(), 'dist', 'cli.js');
+import { CLI } from './helpers/vigil.js';
 const TTL_SECONDS = 3;
 
 interface Target { labels: Record<string, string>; health: string; scrapePool: string }

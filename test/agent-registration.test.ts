@@ -8,7 +8,7 @@ import { boundPort, closeServer, listen } from '../common/http/server.js';
 import { createLogger } from '../common/logger.js';
 import { createApp, type Dashboard } from '../dashboard/app.js';
 import { loadConfig } from '../dashboard/config.js';
-import { startRegistration } from './register.js';
+import { startRegistration } from '../agent/register.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
