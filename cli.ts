@@ -78,7 +78,7 @@ program
 
 program
   .command('dashboard')
-  .description('Run the dashboard service (port 5000): the web UI and the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd).')
+  .description('Run the dashboard service (port 5000): the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd, GET /api/v1/sd/registrations for the servers).')
   .option('--port <port>', 'listen port (DASHBOARD_PORT, default 5000)')
   .option('--host <address>', 'listen address (DASHBOARD_HOST, default all interfaces)')
   .option('--sd-ttl <seconds>', 'seconds a registration lives without a heartbeat (DASHBOARD_SD_TTL_SECONDS, default 60)')
