@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { requireBinary } from './binaries.js';
-import { startChild, type Child } from './child.js';
+import { startChild, waitReady, type Child } from './child.js';
 import { freePort } from './ports.js';
-import { waitFor } from './wait.js';
 
 /** TestAlertmanager is a real Alertmanager (Debian `prometheus-alertmanager`) started by a test. */
 export interface TestAlertmanager {
@@ -40,10 +39,7 @@ export async function startAlertmanager(config?: Record<string, unknown> | strin
     '--log.level=warn',
   ]);
   try {
-    await waitFor('Alertmanager to be ready', async () => {
-      if (child.proc.exitCode !== null) throw new Error(`alertmanager exited: ${child.output()}`);
-      return (await fetch(`${url}/-/ready`)).ok;
-    }, 60_000);
+    await waitReady(child, url, 60_000);
   } catch (err) {
     await child.stop();
     await rm(dir, { recursive: true, force: true });

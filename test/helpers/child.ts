@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { waitFor } from './wait.js';
 
 /** Child is a process a test started, with its output captured and a stop() that always reaps it. */
 export interface Child {
@@ -43,4 +44,15 @@ export function startChild(cmd: string, args: string[], opts: SpawnOptions = {})
       return exited;
     },
   };
+}
+
+/**
+ * waitReady polls `<url>/-/ready` (Prometheus, Alertmanager and every Vigil service have it) until it
+ * answers 200, failing early with the child's output if the child exits.
+ */
+export async function waitReady(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`${url}/-/ready`, async () => {
+    if (child.proc.exitCode !== null) throw new Error(`process exited with ${child.proc.exitCode}: ${child.output()}`);
+    return (await fetch(`${url}/-/ready`)).status === 200;
+  }, timeoutMs);
 }

@@ -5,9 +5,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { requireBinary } from './binaries.js';
-import { startChild, type Child } from './child.js';
+import { startChild, waitReady, type Child } from './child.js';
 import { freePort } from './ports.js';
-import { waitFor } from './wait.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -121,11 +120,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Tes
   ]);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('Prometheus to be ready', async () => {
-      if (child.proc.exitCode !== null) throw new Error(`prometheus exited: ${child.output()}`);
-      const r = await fetch(`${url}/-/ready`);
-      return r.ok;
-    }, 60_000);
+    await waitReady(child, url, 60_000);
   } catch (err) {
     await child.stop();
     await rm(dir, { recursive: true, force: true });

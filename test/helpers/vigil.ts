@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startChild, type Child } from './child.js';
-import { waitFor } from './wait.js';
+
+export { waitReady } from './child.js';
 
 /** Path of the built CLI (`npm test` builds before running the tests); works from the sources and from dist/. */
 export const CLI = fileURLToPath(
@@ -17,12 +18,4 @@ export function startVigil(args: string[], env: Record<string, string | undefine
   return startChild(process.execPath, [CLI, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
   });
-}
-
-/** waitReady polls `<url>/-/ready` until it answers 200, failing early if the child exits. */
-export async function waitReady(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(`${url}/-/ready`, async () => {
-    if (child.proc.exitCode !== null) throw new Error(`process exited with ${child.proc.exitCode}: ${child.output()}`);
-    return (await fetch(`${url}/-/ready`)).status === 200;
-  }, timeoutMs);
 }
