@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// `npm test`: build (integration tests run the built `vigil`), then every vitest project, then print the
-// closing line `N passed, N failed` that CI reads (vitest's own summary is not recognised by it).
+// `npm test`: the shared set-up (scripts/bootstrap.mjs: Node dependencies, build, the Debian packages the
+// tests need), then every vitest project, then the closing line `N passed, N failed` that CI reads
+// (vitest's own summary is not recognised by it). Arguments go to vitest (`npm test -- agent/`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { bootstrap, ROOT } from './bootstrap.mjs';
 
-const results = '.vitest-results.json';
-const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false });
-
-let r = run('npm', ['run', '--silent', 'build']);
-if (r.status !== 0) {
-  console.log('0 passed, 1 failed');
-  process.exit(r.status ?? 1);
+process.chdir(ROOT);
+if (!bootstrap('test', { prefix: 'test' })) {
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
 }
+const results = '.vitest-results.json';
 rmSync(results, { force: true });
-r = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)]);
+const vitest = ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)];
+const r = spawnSync(process.execPath, vitest, { stdio: 'inherit' });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
