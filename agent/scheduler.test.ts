@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../test/helpers/wait.js';
 import { createAgentMetrics } from './metrics.js';
 import { CollectionScheduler } from './scheduler.js';
 
@@ -62,7 +63,10 @@ describe('CollectionScheduler', () => {
       captureLogger().logger,
     );
     const started = scheduler.start();
-    await new Promise((r) => setTimeout(r, 20));
+    // The fast group's first cycle has finished (it is counted), the slow one's has not.
+    const cycles = async (collector: string) => (await registry.getSingleMetric('vigil_agent_collections_total')!.get()).values.find((v) => v.labels.collector === collector)?.value ?? 0;
+    await waitFor('the fast group\'s first cycle', async () => (await cycles('fast')) === 1, 10_000);
+    expect(await cycles('slow')).toBe(0);
     expect(scheduler.ready).toBe(false);
     release();
     await started;
