@@ -63,10 +63,10 @@ describe('CollectionScheduler', () => {
       captureLogger().logger,
     );
     const started = scheduler.start();
-    // The fast group's first cycle has finished (it is counted), the slow one's has not.
-    const cycles = async (collector: string) => (await registry.getSingleMetric('vigil_agent_collections_total')!.get()).values.find((v) => v.labels.collector === collector)?.value ?? 0;
-    await waitFor('the fast group\'s first cycle', async () => (await cycles('fast')) === 1, 10_000);
-    expect(await cycles('slow')).toBe(0);
+    // The fast group's first cycle has finished (only it can have set the end-of-cycle time), the slow one's has not.
+    const gauge = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
+    await waitFor('the end of the fast group\'s first cycle', async () => ((await gauge('vigil_agent_last_collection_timestamp_seconds'))[0]?.value ?? 0) > 0, 10_000);
+    expect(Object.fromEntries((await gauge('vigil_agent_collections_total')).map((v) => [v.labels.collector, v.value]))).toEqual({ fast: 1, slow: 0 });
     expect(scheduler.ready).toBe(false);
     release();
     await started;
