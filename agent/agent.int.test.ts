@@ -10,7 +10,7 @@ import type { Child } from '../test/helpers/child.js';
 import { freePort } from '../test/helpers/ports.js';
 import { startPrometheus, type TestPrometheus } from '../test/helpers/prometheus.js';
 import { startVigil, waitReady } from '../test/helpers/vigil.js';
-import { sleep, waitFor } from '../test/helpers/wait.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 /** Prometheus 2.x's own scrape Accept header. */
 const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -43,10 +43,11 @@ describe('vigil agent (built CLI, live host)', () => {
   });
 
   it('passes promtool check metrics with not one warning', async () => {
-    await sleep(1500); // let the second cycle publish CPU and process percentages too
-    const text = await (await fetch(`${url}/metrics`)).text();
-    expect(text).toContain('cpu_usage_percent ');
-    expect(text).toContain('top_process_cpu_percent{process=');
+    // CPU and process percentages need two cycles: wait for them to be published.
+    const text = await waitFor('the second cycle\'s CPU and process percentages', async () => {
+      const t = await (await fetch(`${url}/metrics`)).text();
+      return t.includes('cpu_usage_percent ') && t.includes('top_process_cpu_percent{process=') && t;
+    }, 30_000);
     const { code, output } = await promtoolCheckMetrics(text);
     expect(output).toBe('');
     expect(code).toBe(0);
@@ -78,7 +79,7 @@ describe('vigil agent (built CLI, live host)', () => {
     expect(gunzipSync(body.buf).toString()).toContain('# TYPE memory_usage_percent gauge');
   });
 
-  it('has health and readiness endpoints and a stable identity', async () => {
+  it('has health and readiness endpoints and an identity', async () => {
     expect((await fetch(`${url}/-/healthy`)).status).toBe(200);
     expect((await fetch(`${url}/-/ready`)).status).toBe(200);
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -205,6 +206,48 @@ describe('vigil agent start-up and shutdown', () => {
     }
   });
 
+  it('keeps a stable server_id across restarts: from the machine id, else one saved in DATA_DIR', async () => {
+    const { mkdir, writeFile, unlink } = await import('node:fs/promises');
+    const root = await mkdtemp(join(tmpdir(), 'vigil-rootfs-'));
+    const dataA = await mkdtemp(join(tmpdir(), 'vigil-agent-'));
+    const dataB = await mkdtemp(join(tmpdir(), 'vigil-agent-'));
+    await mkdir(join(root, 'etc'));
+    const machineId = join(root, 'etc', 'machine-id');
+    /** Starts an agent over the fake root filesystem, reads its server_id and stops it. */
+    const serverIdOf = async (dataDir: string) => {
+      const port = await freePort();
+      const child = startVigil(['agent'], { AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', AGENT_ROOTFS_PATH: root, DATA_DIR: dataDir });
+      try {
+        await waitReady(child, `http://127.0.0.1:${port}`);
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        const id = text.match(/^vigil_agent_info\{server_id="([^"]*)"/m)?.[1];
+        expect(id, 'vigil_agent_info server_id').toMatch(/^[0-9a-f]{32}$/);
+        return id!;
+      } finally {
+        await child.stop();
+      }
+    };
+    try {
+      await writeFile(machineId, '0123456789abcdef0123456789abcdef\n');
+      const first = await serverIdOf(dataA);
+      expect(first).not.toBe('0123456789abcdef0123456789abcdef'); // the machine id itself stays private
+      expect(await serverIdOf(dataA)).toBe(first); // restarted
+      expect(await serverIdOf(dataB)).toBe(first); // the machine decides, not the data directory
+      await writeFile(machineId, 'fedcba9876543210fedcba9876543210\n');
+      const other = await serverIdOf(dataA);
+      expect(other).not.toBe(first);
+
+      // Without a machine id: a random id, saved in DATA_DIR and kept across restarts; another DATA_DIR, another id.
+      await unlink(machineId);
+      const saved = await serverIdOf(dataA);
+      expect([first, other]).not.toContain(saved);
+      expect(await serverIdOf(dataA)).toBe(saved);
+      expect(await serverIdOf(dataB)).not.toBe(saved);
+    } finally {
+      for (const d of [root, dataA, dataB]) await rm(d, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the other collectors working when some cannot read their source', async () => {
     // A procfs with CPU, memory and load but no network, disk or mount tables.
     const { mkdir, writeFile, readFile } = await import('node:fs/promises');
@@ -219,12 +262,21 @@ describe('vigil agent start-up and shutdown', () => {
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitReady(child, url);
-      await sleep(2000); // several cycles
-      const text = await (await fetch(`${url}/metrics`)).text();
+      // Three failed cycles of each broken collector (the errors counter says so), then one more cycle, so that
+      // a warning logged on every failure would be in the output by now.
+      const errorsOf = (t: string, c: string) => Number(t.match(new RegExp(`^vigil_agent_collector_errors_total\\{collector="${c}"\\} (\\d+)`, 'm'))?.[1] ?? 0);
+      const three = await waitFor('three failed cycles', async () => {
+        const t = await (await fetch(`${url}/metrics`)).text();
+        return errorsOf(t, 'network') >= 3 && errorsOf(t, 'diskio') >= 3 && t;
+      }, 30_000);
+      const text = await waitFor('one more cycle', async () => {
+        const t = await (await fetch(`${url}/metrics`)).text();
+        return errorsOf(t, 'network') > errorsOf(three, 'network') && t;
+      }, 30_000);
       expect(text).toMatch(/^memory_usage_percent \d/m);
       expect(text).toMatch(/^load_average_1m \d/m);
       const errors = (c: string) => Number(text.match(new RegExp(`^vigil_agent_collector_errors_total\\{collector="${c}"\\} (\\d+)`, 'm'))?.[1]);
-      expect(errors('network')).toBeGreaterThanOrEqual(3);
+      expect(errors('network')).toBeGreaterThanOrEqual(4);
       expect(errors('diskio')).toBeGreaterThanOrEqual(3);
       expect(errors('memory')).toBe(0);
       expect(errors('cpu')).toBe(0);

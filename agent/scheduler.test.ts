@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../test/helpers/wait.js';
 import { createAgentMetrics } from './metrics.js';
 import { CollectionScheduler } from './scheduler.js';
 
@@ -62,7 +63,10 @@ describe('CollectionScheduler', () => {
       captureLogger().logger,
     );
     const started = scheduler.start();
-    await new Promise((r) => setTimeout(r, 20));
+    // The fast group's first cycle has finished (only it can have set the end-of-cycle time), the slow one's has not.
+    const gauge = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
+    await waitFor('the end of the fast group\'s first cycle', async () => ((await gauge('vigil_agent_last_collection_timestamp_seconds'))[0]?.value ?? 0) > 0, 10_000);
+    expect(Object.fromEntries((await gauge('vigil_agent_collections_total')).map((v) => [v.labels.collector, v.value]))).toEqual({ fast: 1, slow: 0 });
     expect(scheduler.ready).toBe(false);
     release();
     await started;

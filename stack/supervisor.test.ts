@@ -49,7 +49,12 @@ describe('Supervisor', () => {
     await sup.stop();
     expect(alive(pid!)).toBe(false);
     await waitFor('the grandchild to be gone', () => !alive(grandchild), 5_000);
-    await new Promise((r) => setTimeout(r, 150));
+    // stop() resolved after the exit was handled, and a restart is decided there, logged at once and timed
+    // minBackoffMs (50 ms) later. A timer of the same length set now fires after any such restart timer
+    // (Node runs timers in the order they fall due), so by then a restart would have happened.
+    expect(c.text()).not.toContain('restarting');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.text()).not.toContain('restarting');
     expect(sup.restarts().parent).toBe(0);
     expect(sup.pids()).toEqual([]);
   });

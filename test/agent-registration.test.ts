@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -9,6 +10,7 @@ import { createLogger } from '../common/logger.js';
 import { createApp, type Dashboard } from '../dashboard/app.js';
 import { loadConfig } from '../dashboard/config.js';
 import { startRegistration } from '../agent/register.js';
+import { waitFor } from './helpers/wait.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -41,15 +43,20 @@ describe('startRegistration', () => {
     await reg.registered;
     expect(d.app.store.targetGroups()).toEqual([{ targets: ['127.0.0.1:9101'], labels: { hostname: 'test-host' } }]);
     const first = d.app.store.list()[0]?.renewedAt ?? 0;
-    await new Promise((r) => setTimeout(r, 120));
-    expect(d.app.store.list()[0]?.renewedAt ?? 0).toBeGreaterThan(first);
+    await waitFor('a renewal on the heartbeat', () => (d.app.store.list()[0]?.renewedAt ?? 0) > first, 10_000);
     await reg.stop();
     expect(d.app.store.list()).toEqual([]);
   });
 
   it('keeps retrying until the dashboard is up', async () => {
-    const { freePort } = await import('../test/helpers/ports.js');
-    const port = await freePort();
+    // Until the dashboard is up, its port has a listener that drops every connection (the agent sees the
+    // same error as with nothing there) and counts the attempts.
+    let attempts = 0;
+    const refuser = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    const port = await new Promise<number>((resolve) => refuser.listen(0, '127.0.0.1', () => resolve((refuser.address() as AddressInfo).port)));
     const dir = await mkdtemp(join(tmpdir(), 'vigil-reg-'));
     const reg = startRegistration({
       registerUrl: `http://127.0.0.1:${port}/api/v1/sd/register`,
@@ -59,8 +66,9 @@ describe('startRegistration', () => {
     });
     let done = false;
     void reg.registered.then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor('three failed attempts', () => attempts >= 3, 10_000);
     expect(done).toBe(false);
+    await new Promise<void>((resolve) => refuser.close(() => resolve()));
     const app = await createApp({ config: loadConfig({ DATA_DIR: dir }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
     const server = await listen(app.app, port, '127.0.0.1', 'DASHBOARD_PORT');
     cleanups.push(async () => {

@@ -14,6 +14,8 @@ export interface TestAlertmanager {
   child: Child;
   /** Alerts currently in Alertmanager (`GET /api/v2/alerts`). */
   alerts(): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; status: { state: string; silencedBy: string[] }; fingerprint: string }>>;
+  /** Rewrites alertmanager.yml and reloads it (`POST /-/reload`); throws when Alertmanager rejects it. */
+  reload(config: Record<string, unknown> | string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,11 @@ export async function startAlertmanager(config?: Record<string, unknown> | strin
     async alerts() {
       const r = await fetch(`${url}/api/v2/alerts`);
       return (await r.json()) as never;
+    },
+    async reload(next) {
+      await writeFile(configPath, typeof next === 'string' ? next : stringify(next));
+      const r = await fetch(`${url}/-/reload`, { method: 'POST' });
+      if (!r.ok) throw new Error(`Alertmanager rejected the new configuration: ${r.status} ${await r.text()}`);
     },
     async stop() {
       await child.stop();
