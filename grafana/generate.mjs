@@ -167,7 +167,9 @@ function alertOverview() {
     table('Rule states', 'Analytics: each rule\'s last evaluation status (ok, error, no_detector, pending, disabled) and kind.', [q('vigil_analytics_rule_status == 1')], {
       transformations: [{ id: 'organize', options: { excludeByName: { Time: true, Value: true, __name__: true, job: true, instance: true, service: true } } }],
     }),
-    series('Rule evaluation errors', 'Analytics rule evaluations that failed (query error, timeout, Prometheus unreachable), per second.', [q('sum by (rule) (rate(vigil_analytics_rule_evaluation_failures_total[' + RI + ']))', '{{rule}}')], { unit: 'ops' }),
+    series('Rule evaluation errors', 'Analytics rule evaluations that failed (query error, timeout, Prometheus unreachable), per second; 0 for a rule that has never failed.', [
+      q(`sum by (rule) (rate(vigil_analytics_rule_evaluation_failures_total[${RI}])) or sum by (rule) (rate(vigil_analytics_rule_evaluations_total[${RI}])) * 0`, '{{rule}}'),
+    ], { unit: 'ops' }),
     series('Rule evaluations', 'Analytics rule evaluations per second, and whether Prometheus answered the last probe.', [
       q(`sum by (rule) (rate(vigil_analytics_rule_evaluations_total[${RI}]))`, '{{rule}}'),
       q('vigil_analytics_prometheus_up', 'prometheus reachable'),
