@@ -74,7 +74,7 @@ describe('Grafana dashboards (grafana/dashboards/)', () => {
       const ids = d.panels.map((p) => p.id);
       expect(new Set(ids).size, d.uid).toBe(ids.length);
       const cells = new Set<string>();
-      for (const p of d.panels as Array<{ title: string; gridPos: { x: number; y: number; w: number; h: number } }>) {
+      for (const p of d.panels as unknown as Array<{ title: string; gridPos: { x: number; y: number; w: number; h: number } }>) {
         for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++) {
           for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
             expect(cells.has(`${x},${y}`), `${d.uid}: ${p.title} overlaps another panel`).toBe(false);
