@@ -39,6 +39,8 @@ const NOT_LIVE: Record<string, string> = {
   'vigil-application/Cache hits and misses/B': DETECTORS,
   'vigil-application/Cache hit ratio/A': DETECTORS,
   'vigil-alerts/Firing alerts/A': INCIDENT,
+  'vigil-alerts/Firing and pending over time/A': INCIDENT,
+  'vigil-alerts/Firing and pending over time/B': INCIDENT,
   'vigil-alerts/Notifications sent per channel/A': INCIDENT,
   'vigil-alerts/Notifications failed per channel/A': INCIDENT,
   'vigil-alerts/Suppressed notifications/A': INCIDENT,
@@ -174,6 +176,7 @@ function incidentHistory(end: number): BackfillSeries[] {
   const forecast = { ...host, rule: 'disk-fill-forecast', metric_name: 'disk_usage_percent', mountpoint: '/', device: '/dev/sda1', fstype: 'ext4' };
   const series: BackfillSeries[] = [
     gauge('ALERTS', { ...host, alertname: 'HostHighCpuUsage', alertstate: 'firing', severity: 'warning' }, 1),
+    gauge('ALERTS', { ...host, alertname: 'HostHighMemoryUsage', alertstate: 'pending', severity: 'critical' }, 1),
     gauge('vigil_analytics_alerts', { ...host, service: 'analytics', alertname: 'HighCpuUsage', alertstate: 'firing', rule: 'cpu-high', rule_kind: 'threshold' }, 1),
     counter('http_requests_total', { ...analytics, method: 'GET', route: '/api/v1/rules/:id', status: '500' }),
     counter('http_requests_total', { ...analytics, method: 'GET', route: '/api/v1/rules/:id', status: '404' }),
