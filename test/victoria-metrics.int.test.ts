@@ -53,7 +53,7 @@ let onProm: TestAnalytics;
 let onVm: TestAnalytics;
 
 beforeAll(async () => {
-  [prom, vm] = await Promise.all([startPrometheus({ backfill: history }), startVictoriaMetrics()]);
+  [prom, vm] = await Promise.all([startPrometheus({ backfill: history }), startVictoriaMetrics(['-search.latencyOffset=5s'])]); // as docker-compose.yml runs it
   const r = await fetch(`${vm.url}/api/v1/import/prometheus`, { method: 'POST', body: importText(history) });
   expect(r.status).toBe(204);
   await fetch(`${vm.url}/internal/force_flush`);
