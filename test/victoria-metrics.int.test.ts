@@ -137,7 +137,7 @@ describe('Prometheus remote-writing to VictoriaMetrics', () => {
     await live?.stop();
   });
 
-  it('VictoriaMetrics gets what Prometheus scrapes from an agent, and the dashboard starts against it', async () => {
+  it('VictoriaMetrics gets what Prometheus scrapes from an agent; analytics evaluates it there; the dashboard starts against it', async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-vm-services-'));
     const agentPort = await freePort();
     agent = startVigil(['agent'], { AGENT_PORT: String(agentPort), AGENT_HOST: '127.0.0.1', AGENT_INTERVAL_SECONDS: '1', DATA_DIR: dir });
@@ -156,6 +156,20 @@ describe('Prometheus remote-writing to VictoriaMetrics', () => {
     const fromProm = await live.query('cpu_usage_percent{job="agent"}');
     expect(fromVm.map((s) => s.metric)).toEqual(fromProm.map((s) => s.metric));
     expect(Number(fromVm[0]!.value[1])).toBeGreaterThanOrEqual(0);
+
+    // Analytics evaluates a rule on the remote-written samples, at "now", through VictoriaMetrics.
+    const svc = await startTestAnalytics({ prometheusUrl: vm.url, fileRules: [{ id: 'cpu-any', name: 'CpuSeen', kind: 'threshold', expr: 'cpu_usage_percent{job="agent"}', op: '>=', value: 0, frequency: '5s' }] });
+    try {
+      const instance = fromProm[0]!.metric.instance;
+      const state = await waitFor('analytics to see the agent through VictoriaMetrics', async () => {
+        const rt = await svc.svc.engine.evaluate('cpu-any');
+        expect(rt?.health, rt?.lastError).toBe('ok');
+        return [...rt!.states.values()].find((x) => x.labels.instance === instance);
+      }, 30_000, 1_000);
+      expect(state.phase).toBe('firing');
+    } finally {
+      await svc.close();
+    }
 
     const port = await freePort();
     dashboard = startVigil(['dashboard'], { DASHBOARD_PORT: String(port), DASHBOARD_HOST: '127.0.0.1', PROMETHEUS_URL: vm.url, DATA_DIR: dir });
