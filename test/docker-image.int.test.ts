@@ -34,13 +34,13 @@ async function sizeOf(path: string): Promise<number> {
   return total;
 }
 
-/** Every compiled module a service can load at run time (not tests, test harnesses, benchmarks or browser bundles). */
+/** Every compiled module a service can load at run time (not tests, test harnesses, benchmarks or the browser bundle in dist/dashboard/web). */
 async function runtimeModules(dir: string, rel = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
     const path = join(rel, e.name);
     if (e.isDirectory()) {
-      if (!['test', 'bench', 'testing', 'web', 'public', 'static'].includes(e.name)) out.push(...(await runtimeModules(dir, path)));
+      if (!['test', 'bench', 'testing', 'web'].includes(e.name)) out.push(...(await runtimeModules(dir, path)));
     } else if (e.name.endsWith('.js') && path !== 'cli.js') out.push(path); // cli.js runs the program: exercised through --help
   }
   return out;
