@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
  * service this container runs answers `GET /-/healthy` with 200, 1 otherwise. It finds the service from
  * PID 1's command line (`node /app/dist/cli.js <service>`) and its port from the same variable the
  * service reads (AGENT_PORT, ANALYTICS_PORT, ALERTS_PORT, DASHBOARD_PORT) or its default;
- * VIGIL_HEALTH_URL overrides both. Plain Node (no curl or wget in the slim image), no dependencies.
+ * VIGIL_HEALTH_URL overrides both; it is needed when the container shares the host's PID namespace
+ * (`pid: host`, as the compose agent does), where PID 1 is the host's init. Plain Node (no curl or
+ * wget in the slim image), no dependencies.
  */
 const PORTS: Record<string, [string, number]> = {
   agent: ['AGENT_PORT', 9101],

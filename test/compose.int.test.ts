@@ -24,6 +24,7 @@ interface Service {
   healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition: string }> | string[];
   container_name?: string;
+  pid?: string;
   profiles?: string[];
   restart?: string;
 }
@@ -103,6 +104,9 @@ describe('docker-compose.yml', () => {
     const rootfs = agent.environment!.AGENT_ROOTFS_PATH!;
     expect(vols).toContain(`/proc:${procfs}:ro`);
     expect(vols).toContain(`/:${rootfs}:ro`);
+    // pid: host makes PID 1 the host's init, so the healthcheck cannot find the service from it.
+    expect(agent.pid).toBe('host');
+    expect(agent.environment!.VIGIL_HEALTH_URL).toBe('http://127.0.0.1:9101/-/healthy');
     // Prometheus finds every replica through Docker's DNS on the service name.
     const prom = parse(readFileSync(join(root, 'prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ job_name: string; dns_sd_configs?: Array<{ names: string[]; port: number }> }> };
     expect(prom.scrape_configs.find((j) => j.job_name === 'agent')?.dns_sd_configs?.[0]).toMatchObject({ names: ['agent'], port: 9101 });
