@@ -29,7 +29,7 @@ describe('prometheus/ configuration', () => {
   it('promtool check config accepts prometheus.yml and its rule files', async () => {
     const r = await runTool(promtool, ['check', 'config', 'prometheus.yml']);
     expect(r.out).toMatch(/SUCCESS: prometheus.yml is valid/);
-    expect(r.out).toMatch(/SUCCESS: 2 rule files found/);
+    expect(r.out).toMatch(new RegExp(`SUCCESS: ${ruleFiles.length} rule files found`));
     expect(r.code).toBe(0);
   });
 

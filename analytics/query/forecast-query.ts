@@ -39,7 +39,11 @@ export interface ForecastQueryPlan {
 export function planForecastQuery(expr: string, lookbackSeconds: number, points: number, endSeconds: number, aggregate: 'mean' | 'median' = 'mean'): ForecastQueryPlan {
   const step = Math.max(1, Math.ceil(lookbackSeconds / points));
   const plain = isVectorSelector(expr);
-  const range = plain ? `${expr.trim()}[${step}s]` : `(${expr})[${step}s:]`;
+  // One millisecond short of the step: Prometheus 2 closes a range at both ends, so a sample exactly on a
+  // block boundary would count in two blocks, while Prometheus 3 and VictoriaMetrics leave the left end
+  // open. `(t - step + 1ms, t]` is the same set of samples under both rules, so every store agrees.
+  const window = `${step * 1000 - 1}ms`;
+  const range = plain ? `${expr.trim()}[${window}]` : `(${expr})[${window}:]`;
   const fn = aggregate === 'median' ? `quantile_over_time(0.5, ${range})` : `avg_over_time(${range})`;
   const plan: ForecastQueryPlan = { query: fn, step, start: endSeconds - (points - 1) * step, end: endSeconds };
   const name = plain ? /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(expr)?.[1] : undefined;

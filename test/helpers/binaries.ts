@@ -8,6 +8,7 @@ const INSTALL_HINT: Record<string, string> = {
   amtool: 'apt-get install -y prometheus-alertmanager',
   node_exporter: 'apt-get install -y prometheus-node-exporter',
   chromium: 'apt-get install -y chromium',
+  'victoria-metrics': 'apt-get install -y victoria-metrics',
 };
 
 /** Other names the same program has in distribution packages (Debian renames some). */
@@ -27,7 +28,7 @@ function which(name: string): string | undefined {
 
 /**
  * requireBinary returns the absolute path of a program the tests need (`prometheus`, `promtool`,
- * `alertmanager`, `amtool`, `node_exporter`, `chromium`), or throws naming the package that provides
+ * `alertmanager`, `amtool`, `node_exporter`, `chromium`, `victoria-metrics`), or throws naming the package that provides
  * it. Tests never skip for a missing binary: a missing binary is a failure.
  */
 export function requireBinary(name: string, envVar?: string): string {
