@@ -58,7 +58,7 @@ describe('startRegistration', () => {
       logger: createLogger('agent', 'silent'),
     });
     let done = false;
-    void reg.registered.then(() => (done = true));
+    reg.registered.then(() => (done = true), () => undefined);
     await new Promise((r) => setTimeout(r, 100));
     expect(done).toBe(false);
     const app = await createApp({ config: loadConfig({ DATA_DIR: dir }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
