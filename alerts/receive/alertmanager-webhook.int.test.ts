@@ -14,7 +14,7 @@ describe('alerts routed through a real Alertmanager to the webhook endpoint', ()
     const smtp = await startSmtpSink();
     cleanups.push(() => smtp.close());
     // The alerts service starts first (on a free port); Alertmanager then gets its webhook URL.
-    const svc = await startAlerts({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'fallback@example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1' });
+    const svc = await startAlerts({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'fallback@example.com', ALERTS_EMAIL_ALLOWLIST: 'example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1' });
     cleanups.push(() => svc.close());
     const am = await startAlertmanager({
       route: { receiver: 'vigil', group_wait: '0s', group_interval: '1s', repeat_interval: '1h' },
