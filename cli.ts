@@ -108,7 +108,7 @@ program
   .option('--alerts-port <port>', 'alerts port (ALERTS_PORT, default 9103)')
   .option('--dashboard-port <port>', 'dashboard port (DASHBOARD_PORT, default 5000)')
   .option('--mail-catcher-port <port>', 'SMTP port of the alerts service\'s mail catcher, used when SMTP_HOST is unset (ALERTS_MAIL_CATCHER_PORT, default 2525)')
-  .option('--host <address>', 'address Prometheus and Alertmanager bind and the printed URLs use (VIGIL_STACK_HOST, default 127.0.0.1)')
+  .option('--host <address>', 'address every child binds and the printed URLs use (VIGIL_STACK_HOST, default 127.0.0.1: this machine only; 0.0.0.0 exposes the stack, see the README\'s security section)')
   .option('--services <list>', 'comma-separated Vigil services to run (VIGIL_STACK_SERVICES, default every one this build has: agent, dashboard, analytics, alerts)')
   .option('--retention <duration>', 'how long Prometheus keeps samples (PROMETHEUS_RETENTION, default 15d)')
   .option('--rule-file <paths>', 'extra Prometheus rule files, comma-separated (VIGIL_STACK_RULE_FILES)')

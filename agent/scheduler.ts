@@ -62,13 +62,13 @@ export class CollectionScheduler {
     const t = setTimeout(() => {
       this.timers = this.timers.filter((x) => x !== t);
       const started = performance.now();
-      void this.track(this.runGroup(g)).then(() => {
+      this.track(this.runGroup(g)).then(() => {
         // Keep to the grid; when a cycle overran, skip the missed slots instead of running back to back.
         let next = due + g.intervalMs;
         while (next <= performance.now()) next += g.intervalMs;
         if (performance.now() - started > g.intervalMs) this.log.warn({ intervalMs: g.intervalMs }, 'collection took longer than its interval');
         this.schedule(g, next);
-      });
+      }).catch((err: unknown) => this.log.error({ err }, 'collection cycle failed'));
     }, Math.max(0, due - performance.now()));
     t.unref();
     this.timers.push(t);

@@ -19,6 +19,7 @@ import type { Notifier } from './notify/notifier.js';
 import { SlackNotifier } from './notify/slack/slack-notifier.js';
 import { WebhookNotifier } from './notify/webhook/webhook-notifier.js';
 import { Outbox } from './outbox/outbox.js';
+import { DestinationPolicy } from './receive/destinations.js';
 import { receiveRoutes } from './receive/routes.js';
 
 /** What the alerts service is built from besides its configuration. */
@@ -116,8 +117,14 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     registry,
     logger,
     bodyLimit: '10mb',
+    // With DASHBOARD_TOKEN set, receiving needs it too: Alertmanager and analytics are configured to send it.
+    token: config.token,
     routes(a) {
-      receiveRoutes(a, { journal, dispatcher: d, metrics });
+      const destinations = new DestinationPolicy({
+        emailTo: config.emailTo, emailAllowlist: config.emailAllowlist, anyEmail: config.anyEmailRecipient,
+        slackWebhookUrl: config.slackWebhookUrl, webhookUrls: config.webhookUrls, webhookAllowlist: config.webhookAllowlist,
+      });
+      receiveRoutes(a, { journal, dispatcher: d, metrics, destinations, logger });
       apiRoutes(a, { dispatcher: d, journal, history, outbox, dashboardUrl: config.dashboardUrl, token: config.token });
     },
   });

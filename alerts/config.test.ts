@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     expect(c.alertmanagerUrls).toEqual(['http://am1:9093', 'http://am2:9093']);
   });
 
+  it('reads the destination allow-lists', () => {
+    const c = loadConfig({ ALERTS_EMAIL_ALLOWLIST: 'example.com, boss@other.example', ALERTS_WEBHOOK_ALLOWLIST: 'https://hooks.slack.com/services/' });
+    expect(c.emailAllowlist).toEqual(['example.com', 'boss@other.example']);
+    // A prefix is a path: the trailing slash is implied (…/services matches …/services/T0/B0, not …/servicesX).
+    expect(c.webhookAllowlist).toEqual(['https://hooks.slack.com/services']);
+    expect(c.anyEmailRecipient).toBe(false);
+  });
+
   it('runs the mail catcher only when no SMTP_HOST is set', () => {
     expect(loadConfig({ ALERTS_MAIL_CATCHER: 'true' }).mailCatcher).toBe(true);
     expect(loadConfig({ ALERTS_MAIL_CATCHER: 'true', SMTP_HOST: 'mail' }).mailCatcher).toBe(false);
@@ -28,6 +36,8 @@ describe('loadConfig', () => {
     [{ ALERTS_REPEAT_INTERVAL_SECONDS: '0' }, 'ALERTS_REPEAT_INTERVAL_SECONDS: expected a number of seconds of at least 1'],
     [{ ALERTS_RETRY_BASE_SECONDS: '10', ALERTS_RETRY_MAX_SECONDS: '5' }, 'ALERTS_RETRY_MAX_SECONDS: expected at least ALERTS_RETRY_BASE_SECONDS'],
     [{ SLACK_WEBHOOK_URL: 'hooks.slack.com/x' }, 'SLACK_WEBHOOK_URL: expected an http(s) URL'],
+    [{ ALERTS_EMAIL_ALLOWLIST: 'example.com, not a domain' }, 'ALERTS_EMAIL_ALLOWLIST: expected comma-separated domains (example.com) or email addresses'],
+    [{ ALERTS_WEBHOOK_ALLOWLIST: 'hooks.example/x' }, 'ALERTS_WEBHOOK_ALLOWLIST: expected comma-separated http(s) URLs'],
   ])('names the variable for %j', (env, msg) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(msg);

@@ -27,6 +27,12 @@ export interface AlertsConfig {
   emailTo: string[];
   slackWebhookUrl?: string;
   webhookUrls: string[];
+  /** Domains or addresses a rule's email actions may send to, besides emailTo (`ALERTS_EMAIL_ALLOWLIST`). */
+  emailAllowlist: string[];
+  /** URL prefixes a rule's slack and webhook actions may post to, besides the configured URLs (`ALERTS_WEBHOOK_ALLOWLIST`). */
+  webhookAllowlist: string[];
+  /** Any email recipient is allowed: set when mail goes to the local catcher and never leaves the machine. */
+  anyEmailRecipient: boolean;
   alertmanagerUrls: string[];
   prometheusUrl?: string;
   dashboardUrl: string;
@@ -77,6 +83,8 @@ const shape = {
   ALERT_EMAIL_TO: envString(),
   SLACK_WEBHOOK_URL: envUrl(),
   ALERT_WEBHOOK_URL: envUrlList(),
+  ALERTS_EMAIL_ALLOWLIST: envString(),
+  ALERTS_WEBHOOK_ALLOWLIST: envUrlList(),
   ALERTMANAGER_URL: envUrlList(),
   PROMETHEUS_URL: envUrl(),
   DASHBOARD_URL: envUrl(),
@@ -93,6 +101,15 @@ const shape = {
 };
 
 const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
+const DOMAIN = /^@?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+
+function emailAllowlist(s: string | undefined): string[] {
+  const list = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const a of list) {
+    if (!EMAIL.test(a) && !DOMAIN.test(a)) throw new ConfigError(`ALERTS_EMAIL_ALLOWLIST: expected comma-separated domains (example.com) or email addresses, got ${JSON.stringify(a)}`);
+  }
+  return list;
+}
 
 function emailList(name: string, s: string | undefined): string[] {
   const list = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -125,6 +142,9 @@ export function loadConfig(env: Env): AlertsConfig {
     emailTo: emailList('ALERT_EMAIL_TO', e.ALERT_EMAIL_TO),
     slackWebhookUrl: e.SLACK_WEBHOOK_URL,
     webhookUrls: e.ALERT_WEBHOOK_URL ?? [],
+    emailAllowlist: emailAllowlist(e.ALERTS_EMAIL_ALLOWLIST),
+    webhookAllowlist: e.ALERTS_WEBHOOK_ALLOWLIST ?? [],
+    anyEmailRecipient: false,
     alertmanagerUrls: e.ALERTMANAGER_URL ?? [],
     prometheusUrl: e.PROMETHEUS_URL,
     dashboardUrl: e.DASHBOARD_URL ?? 'http://localhost:5000',

@@ -15,6 +15,7 @@ export interface AlertsMetrics {
   current: Gauge<'state'>;
   suppressed: Counter<'reason'>;
   silenceLookupFailures: Counter;
+  actionsRefused: Counter<'channel'>;
   chartRenderDuration: Histogram;
 }
 
@@ -35,6 +36,7 @@ export function createMetrics(registry: Registry): AlertsMetrics {
     current: new Gauge({ name: 'vigil_alerts_current', help: 'Alerts the service holds now, by state (firing, acked, flapping, resolved).', labelNames: ['state'], registers }),
     suppressed: new Counter({ name: 'vigil_alerts_suppressed_total', help: 'Notifications not sent, by reason (silenced, flapping, acked).', labelNames: ['reason'], registers }),
     silenceLookupFailures: new Counter({ name: 'vigil_alerts_silence_lookup_failures_total', help: 'Failed requests for silences to Alertmanager (alerts are then notified as not silenced).', registers }),
+    actionsRefused: new Counter({ name: 'vigil_alerts_actions_refused_total', help: 'Alert actions dropped at receipt because their destination is neither configured nor allow-listed, by channel.', labelNames: ['channel'], registers }),
     chartRenderDuration: new Histogram({ name: 'vigil_alerts_chart_render_duration_seconds', help: 'Time to fetch and render one email chart as PNG in seconds.', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
   };
 }

@@ -61,7 +61,7 @@ export async function createApp(deps: AnalyticsDeps): Promise<AnalyticsApp> {
   });
   const store = new RuleStore(config.dataDir, logger);
   await store.load(fileRules);
-  const sender = new AlertSender(config.alertsUrl, metrics, logger);
+  const sender = new AlertSender(config.alertsUrl, metrics, logger, { token: config.token });
   const engine = new RuleEngine({
     client: prometheus, sender, metrics, health, log: logger, dashboardUrl: config.dashboardUrl,
     ruleTimeoutSeconds: config.ruleTimeoutSeconds, resendSeconds: config.resendSeconds, queryShards: config.queryShards, screenAboveSeries: config.screenAboveSeries, ...(deps.clock ? { clock: deps.clock } : {}),

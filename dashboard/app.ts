@@ -32,7 +32,7 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
   const { config, logger, registry } = deps;
   const metrics = createMetrics(registry);
   const ttlMs = config.sdTtlSeconds * 1000;
-  const store = new RegistrationStore({ dir: config.dataDir, ttlMs, logger, now: deps.now });
+  const store = new RegistrationStore({ dir: config.dataDir, ttlMs, logger, now: deps.now, maxRegistrations: config.maxRegistrations });
   await store.load();
   metrics.registrations.set(store.list().length);
 
@@ -55,7 +55,7 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
     registry,
     logger,
     token: config.token,
-    routes: (a) => mountDiscoveryRoutes(a, store, metrics),
+    routes: (a) => mountDiscoveryRoutes(a, store, metrics, { rateLimitPerMinute: config.registerRateLimitPerMinute }),
   });
   return {
     app,

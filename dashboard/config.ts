@@ -15,6 +15,10 @@ export interface DashboardConfig {
   sdTtlSeconds: number;
   /** Prometheus the dashboard reads (`PROMETHEUS_URL`); the UI built on this service uses it. */
   prometheusUrl: string;
+  /** Most live registrations (`DISCOVERY_MAX_REGISTRATIONS`). */
+  maxRegistrations: number;
+  /** Register/deregister requests per client address per minute (`DISCOVERY_RATE_LIMIT_PER_MINUTE`; 0 = no limit). */
+  registerRateLimitPerMinute: number;
   /** `LOG_LEVEL`. */
   logLevel: string;
 }
@@ -37,6 +41,8 @@ export function loadConfig(env: Env): DashboardConfig {
       DASHBOARD_HOST: envString(),
       DASHBOARD_TOKEN: envString(),
       DASHBOARD_SD_TTL_SECONDS: envNumber({ min: 1, max: 86_400, what: 'a number of seconds' }),
+      DISCOVERY_MAX_REGISTRATIONS: envNumber({ min: 1, max: 100_000, int: true, what: 'a number of registrations' }),
+      DISCOVERY_RATE_LIMIT_PER_MINUTE: envNumber({ min: 0, max: 1_000_000, int: true, what: 'a number of requests per minute' }),
       PROMETHEUS_URL: envUrl(),
       LOG_LEVEL: envString(),
     },
@@ -49,6 +55,8 @@ export function loadConfig(env: Env): DashboardConfig {
     token: e.DASHBOARD_TOKEN,
     sdTtlSeconds: e.DASHBOARD_SD_TTL_SECONDS ?? DASHBOARD_DEFAULTS.sdTtlSeconds,
     prometheusUrl: e.PROMETHEUS_URL ?? DASHBOARD_DEFAULTS.prometheusUrl,
+    maxRegistrations: e.DISCOVERY_MAX_REGISTRATIONS ?? 1000,
+    registerRateLimitPerMinute: e.DISCOVERY_RATE_LIMIT_PER_MINUTE ?? 600,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { ConfigError } from '../common/errors.js';
 import { findBinary } from './binaries.js';
+import { binaryEnv, serviceEnv } from './child-env.js';
 import { VIGIL_SERVICES, reachableHost, stackPaths, type StackConfig, type VigilService } from './config.js';
 import { generateLocalConfig } from './generate.js';
 import { assertPortsFree } from './ports.js';
@@ -36,6 +37,9 @@ export function availableServices(cliPath: string): VigilService[] {
   const text = readFileSync(cliPath, 'utf8');
   return VIGIL_SERVICES.filter((s) => new RegExp(`\\.command\\(['"]${s}['"]\\)`).test(text));
 }
+
+/** HOST_ENV names the variable each Vigil service reads its listen address from. */
+const HOST_ENV: Record<VigilService, string> = { agent: 'AGENT_HOST', analytics: 'ANALYTICS_HOST', alerts: 'ALERTS_HOST', dashboard: 'DASHBOARD_HOST' };
 
 /** PORT_ENV names the variable each Vigil service reads its port from. */
 const PORT_ENV: Record<VigilService, string> = { agent: 'AGENT_PORT', analytics: 'ANALYTICS_PORT', alerts: 'ALERTS_PORT', dashboard: 'DASHBOARD_PORT' };
@@ -100,11 +104,12 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
         `--storage.tsdb.retention.time=${config.retention}`,
         `--web.listen-address=${config.host}:${config.ports.prometheus}`,
         `--web.external-url=${urls.prometheus}`,
-        '--web.enable-lifecycle',
+        // No --web.enable-lifecycle: nothing here needs /-/quit or /-/reload over HTTP (SIGHUP reloads),
+        // and anyone who can reach the port could shut Prometheus down with it.
         // Their web UIs show what info-level start-up lines would; keep the stack's output readable.
         '--log.level=warn',
       ],
-      env: deps.env,
+      env: binaryEnv(deps.env),
     },
     {
       name: 'alertmanager',
@@ -118,7 +123,7 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
         '--cluster.listen-address=',
         '--log.level=warn',
       ],
-      env: deps.env,
+      env: binaryEnv(deps.env),
     },
   ];
   for (const s of services) {
@@ -127,10 +132,12 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
       command: process.execPath,
       args: [deps.cliPath, s],
       env: {
-        ...deps.env,
+        ...serviceEnv(deps.env, s),
         ...shared,
         DATA_DIR: paths.service(s),
         [PORT_ENV[s]]: String(config.ports[s]),
+        // Every service binds where Prometheus and Alertmanager do: loopback unless --host says otherwise.
+        [HOST_ENV[s]]: config.host,
         // A new user sees the alert emails in the alerts service's own catcher when no SMTP server is configured.
         ...(s === 'alerts' && mailCatcher ? { ALERTS_MAIL_CATCHER: 'true', ALERTS_MAIL_CATCHER_PORT: String(config.mailCatcherPort) } : {}),
       },

@@ -13,7 +13,7 @@ export type VigilService = (typeof VIGIL_SERVICES)[number];
 export interface StackConfig {
   /** Root of the stack's state: generated configs, Prometheus TSDB, one subdirectory per service (`DATA_DIR`). */
   dataDir: string;
-  /** Address Prometheus and Alertmanager bind and every URL uses (`VIGIL_STACK_HOST`). */
+  /** Address every child binds (Prometheus, Alertmanager and each Vigil service) and every URL uses (`VIGIL_STACK_HOST`); loopback by default. */
   host: string;
   ports: { prometheus: number; alertmanager: number } & Record<VigilService, number>;
   /** Which Vigil services to run (`VIGIL_STACK_SERVICES`); default all that the built CLI has. */

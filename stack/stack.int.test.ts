@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,24 @@ async function promQuery(url: string, expr: string): Promise<Array<{ metric: Rec
   return body.data.result;
 }
 
+/** Secrets in the stack's environment: each child must get only those it uses. */
+const SECRETS = { DASHBOARD_TOKEN: 'stack-test-token', SMTP_PASSWORD: 'stack-test-smtp-password', SMTP_USER: 'stack-test-user', AWS_SECRET_ACCESS_KEY: 'not-vigils-business' };
+
+/** environOf reads a process's environment from /proc. */
+function environOf(pid: number): Record<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+}
+
+/** listeners lists the local addresses (hex, as /proc/net shows them) listening on a port. */
+function listeners(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A')
+    .map((f) => f[1]!.slice(0, f[1]!.indexOf(':')));
+}
+
 describe('vigil stack', () => {
   let dir: string;
   let stack: Child;
@@ -52,7 +70,7 @@ describe('vigil stack', () => {
     expect(existsSync(CLI), 'build first: npm run build (npm test does)').toBe(true);
     dir = await mkdtemp(join(tmpdir(), 'vigil-stack-'));
     receiver = await startReceiver();
-    for (const name of ['prometheus', 'alertmanager', 'agent', 'dashboard', 'analytics', 'alerts']) ports[name] = await freePort();
+    for (const name of ['prometheus', 'alertmanager', 'agent', 'dashboard', 'analytics', 'alerts', 'mail']) ports[name] = await freePort();
     // A threshold every live host exceeds: some memory is always in use.
     const rules = join(dir, 'test-rules.yml');
     await writeFile(rules, [
@@ -70,12 +88,12 @@ describe('vigil stack', () => {
       '--prometheus-port', String(ports.prometheus), '--alertmanager-port', String(ports.alertmanager),
       '--agent-port', String(ports.agent), '--dashboard-port', String(ports.dashboard),
       '--analytics-port', String(ports.analytics), '--alerts-port', String(ports.alerts),
-      // The services this test is about; analytics and alerts have their own tests.
-      '--services', 'agent,dashboard',
+      // The services this test is about; analytics has its own tests. Alerts runs to show it alone gets SMTP_*.
+      '--services', 'agent,dashboard,alerts', '--mail-catcher-port', String(ports.mail),
       '--rule-file', rules,
       '--webhook-url', receiver.url,
       '--max-backoff', '1',
-    ], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    ], { env: { ...process.env, LOG_LEVEL: 'warn', ...SECRETS } });
     await waitFor('the stack to print its URLs', () => {
       if (stack.proc.exitCode !== null) throw new Error(`vigil stack exited: ${stack.output()}`);
       return stack.output().includes('Vigil stack is ready');
@@ -114,6 +132,40 @@ describe('vigil stack', () => {
     expect(got.annotations.summary).toBe(`memory in use on 127.0.0.1:${ports.agent}`);
   });
 
+  it('gives each child only the environment variables it needs', () => {
+    const pidOf = (pattern: RegExp) => {
+      const pid = descendants(stack.proc.pid!).find((p) => pattern.test(commandLine(p)));
+      expect(pid, String(pattern)).toBeDefined();
+      return environOf(pid!);
+    };
+    for (const env of [pidOf(/^\S*prometheus /), pidOf(/alertmanager /)]) {
+      expect(env.PATH).toBeDefined();
+      for (const k of Object.keys(SECRETS)) expect(env[k]).toBeUndefined();
+    }
+    const alerts = pidOf(/cli\.js alerts$/);
+    expect(alerts.SMTP_PASSWORD).toBe(SECRETS.SMTP_PASSWORD);
+    expect(alerts.DASHBOARD_TOKEN).toBe(SECRETS.DASHBOARD_TOKEN);
+    for (const name of ['agent', 'dashboard']) {
+      const env = pidOf(new RegExp(`cli\\.js ${name}$`));
+      expect(env.DASHBOARD_TOKEN).toBe(SECRETS.DASHBOARD_TOKEN);
+      expect(env.SMTP_PASSWORD).toBeUndefined();
+      expect(env.SMTP_USER).toBeUndefined();
+    }
+    for (const env of [alerts, pidOf(/cli\.js agent$/)]) expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+  });
+
+  it('binds every child to loopback by default, and enables no lifecycle API', async () => {
+    for (const name of ['prometheus', 'alertmanager', 'agent', 'dashboard', 'alerts']) {
+      const addrs = listeners(ports[name]!);
+      expect(addrs.length, `${name} listens`).toBeGreaterThan(0);
+      // 0100007F is 127.0.0.1; a wildcard (0.0.0.0 or ::) would expose the port to the network.
+      expect(addrs, `${name} listens on loopback only`).toEqual(addrs.map(() => '0100007F'));
+    }
+    const quit = await fetch(`http://127.0.0.1:${ports.prometheus}/-/quit`, { method: 'POST' });
+    expect(quit.status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${ports.prometheus}/-/healthy`)).status).toBe(200);
+  });
+
   it('restarts a child that crashes', async () => {
     const agentPid = descendants(stack.proc.pid!).find((p) => commandLine(p).endsWith(`${CLI} agent`));
     expect(agentPid).toBeDefined();
@@ -146,6 +198,7 @@ describe('vigil stack', () => {
     expect(names).toMatch(/alertmanager/);
     expect(names).toMatch(/cli\.js agent/);
     expect(names).toMatch(/cli\.js dashboard/);
+    expect(names).toMatch(/cli\.js alerts/);
     const exit = await stack.stop(20_000);
     expect(exit.code).toBe(0);
     await waitFor('every child to be gone', () => before.every((p) => !alive(p)), 10_000);

@@ -65,7 +65,7 @@ describe('startRegistration', () => {
       logger: createLogger('agent', 'silent'),
     });
     let done = false;
-    void reg.registered.then(() => (done = true));
+    reg.registered.then(() => (done = true), () => undefined);
     await waitFor('three failed attempts', () => attempts >= 3, 10_000);
     expect(done).toBe(false);
     await new Promise<void>((resolve) => refuser.close(() => resolve()));

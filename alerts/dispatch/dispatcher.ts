@@ -303,6 +303,7 @@ export class Dispatcher {
 
   private track(p: Promise<unknown>): void {
     this.work.add(p);
-    void p.finally(() => this.work.delete(p));
+    // The work reports its own failures; this only stops tracking it, whatever the outcome.
+    p.finally(() => this.work.delete(p)).catch(() => undefined);
   }
 }

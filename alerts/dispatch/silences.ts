@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { Logger } from '../../common/logger.js';
 import type { AlertsMetrics } from '../metrics.js';
 
@@ -17,16 +18,37 @@ export interface Silence {
   status: { state: 'active' | 'pending' | 'expired' };
 }
 
-/** matches applies one matcher to a label set as Alertmanager does (regexes are anchored; absent labels are ""). */
+/** Compiled silence regexes by source; silences change rarely, so a small cache saves recompiling per alert. */
+const compiled = new Map<string, RE2JS | null>();
+/** Most regexes kept compiled; past this the cache starts over (silences are few). */
+const MAX_COMPILED = 1000;
+
+/**
+ * regexFor compiles a silence regex the way Alertmanager does: anchored as `^(?:re)$` and run with RE2
+ * semantics (re2js, a port of RE2), so matching takes time linear in the label value whatever the
+ * pattern — `(a+)+b` against `aaaa…c` cannot stall the service as a backtracking engine would.
+ * A pattern RE2 rejects compiles to null and matches nothing.
+ */
+function regexFor(source: string): RE2JS | null {
+  let re = compiled.get(source);
+  if (re !== undefined) return re;
+  try {
+    re = RE2JS.compile(`^(?:${source})$`);
+  } catch {
+    re = null;
+  }
+  if (compiled.size >= MAX_COMPILED) compiled.clear();
+  compiled.set(source, re);
+  return re;
+}
+
+/** matches applies one matcher to a label set as Alertmanager does (RE2 regexes, anchored; absent labels are ""). */
 export function matches(m: Matcher, labels: Record<string, string>): boolean {
   const v = labels[m.name] ?? '';
   let ok: boolean;
   if (m.isRegex) {
-    try {
-      ok = new RegExp(`^(?:${m.value})$`).test(v);
-    } catch {
-      ok = false;
-    }
+    const re = regexFor(m.value);
+    ok = re !== null && re.matches(v);
   } else ok = v === m.value;
   return m.isEqual === false ? !ok : ok;
 }

@@ -78,7 +78,10 @@ export class HistoryStore {
     this.events.push(event);
     if (this.events.length > MAX_EVENTS * 1.1) this.events = this.events.slice(-MAX_EVENTS);
     this.buffer.push(JSON.stringify(event));
-    this.timer ??= setTimeout(() => void this.flush(), 200);
+    // flush() already absorbs a failed write; the catch only makes that explicit to the reader and the linter.
+    this.timer ??= setTimeout(() => {
+      this.flush().catch(() => undefined);
+    }, 200);
   }
 
   /** flush writes buffered events to the file. */

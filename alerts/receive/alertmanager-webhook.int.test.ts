@@ -18,7 +18,7 @@ describe('alerts routed through a real Alertmanager to the webhook endpoint', ()
     const am = await startAlertmanager();
     cleanups.push(() => am.stop());
     const svc = await startAlerts({
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'fallback@example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'fallback@example.com', ALERTS_EMAIL_ALLOWLIST: 'example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1',
       ALERTMANAGER_URL: am.url, ALERTS_FORWARD_RESEND_SECONDS: '3600',
     });
     cleanups.push(() => svc.close());

@@ -12,8 +12,11 @@ export class AlertSender {
   private readonly http: AxiosInstance;
   private lastFailureLogged = 0;
 
-  constructor(private readonly alertsUrl: string, private readonly metrics: AnalyticsMetrics, private readonly log: Logger, timeoutMs = 10_000) {
-    this.http = axios.create({ baseURL: alertsUrl, timeout: timeoutMs, validateStatus: () => true, headers: { 'Content-Type': 'application/json' } });
+  /** `token` (DASHBOARD_TOKEN) is sent as a bearer token: the alerts service requires it on its receiving routes when set. */
+  constructor(private readonly alertsUrl: string, private readonly metrics: AnalyticsMetrics, private readonly log: Logger, opts: { timeoutMs?: number; token?: string } = {}) {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+    this.http = axios.create({ baseURL: alertsUrl, timeout: opts.timeoutMs ?? 10_000, validateStatus: () => true, headers });
   }
 
   /** send posts one batch; true when the receiver accepted it (2xx). */

@@ -12,6 +12,12 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
   return n === 0;
 }
 
+/**
+ * Most points one query asks per series. Prometheus refuses a range query of more than 11,000 points
+ * per series ("exceeded maximum resolution"); longer ranges are split into consecutive pieces.
+ */
+export const MAX_POINTS_PER_QUERY = 10_000;
+
 /** One series' points, ready to fit. */
 export interface SeriesPoints {
   labels: Labels;
@@ -57,29 +63,33 @@ export function planForecastQuery(expr: string, lookbackSeconds: number, points:
  * (backtests over long ranges) query_range. With `shards` > 1 the range is split in time into that many consecutive
  * queries run at once — what Cortex's and Thanos's query frontends do — so Prometheus evaluates them on
  * several cores while this process parses the first answers; the series are joined back by labels.
+ * However many shards are asked for, no piece has more than MAX_POINTS_PER_QUERY points, so a 31-day
+ * backtest of a rule with a 90-second block (30,000 points) becomes three queries, at most `shards`
+ * of them in flight at a time.
  */
 export async function fetchSeriesPoints(client: PrometheusClient, plan: ForecastQueryPlan, signal?: AbortSignal, shards = 1, mode: 'range' | 'subquery' = 'range'): Promise<Array<SeriesPoints & { metricName?: string }>> {
   const steps = Math.round((plan.end - plan.start) / plan.step) + 1;
-  const k = Math.max(1, Math.min(shards, Math.floor(steps / 4)));
+  const k = Math.max(1, Math.min(shards, Math.floor(steps / 4)), Math.ceil(steps / MAX_POINTS_PER_QUERY));
   const ranges: Array<[number, number]> = [];
   for (let i = 0; i < k; i++) {
     const first = Math.floor((i * steps) / k);
     const last = Math.floor(((i + 1) * steps) / k) - 1;
     ranges.push([plan.start + first * plan.step, plan.start + last * plan.step]);
   }
-  let answers: Array<{ data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } }>;
-  if (mode === 'subquery') {
+  type Answer = { data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } };
+  const ask = async ([a, b]: [number, number]): Promise<Answer> => {
+    if (mode === 'range') return client.queryRange(plan.query, a, b, plan.step, { signal });
     // One instant query per shard, `f(x[step])[span:step]` at the shard's end. Prometheus answers it
     // faster than the equivalent query_range (measured: 1.25× predict_linear's time against 1.5×), and
     // aligns its steps to multiples of the step, so the same blocks come back every evaluation.
-    answers = await Promise.all(ranges.map(async ([a, b]) => {
-      const res = await client.query(`${plan.query}[${b - a + plan.step}s:${plan.step}s]`, { time: b, signal });
-      if (res.data.resultType !== 'matrix') throw new Error(`expected a matrix from the forecast query, got ${res.data.resultType}`);
-      return { data: { result: res.data.result } };
-    }));
-  } else {
-    answers = await Promise.all(ranges.map(([a, b]) => client.queryRange(plan.query, a, b, plan.step, { signal })));
-  }
+    const res = await client.query(`${plan.query}[${b - a + plan.step}s:${plan.step}s]`, { time: b, signal });
+    if (res.data.resultType !== 'matrix') throw new Error(`expected a matrix from the forecast query, got ${res.data.resultType}`);
+    return { data: { result: res.data.result } };
+  };
+  // At most `shards` queries in flight: pieces beyond that (long ranges) wait their turn.
+  const answers: Answer[] = [];
+  const wave = Math.max(1, shards);
+  for (let i = 0; i < ranges.length; i += wave) answers.push(...(await Promise.all(ranges.slice(i, i + wave).map(ask))));
   const merged = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
   const sameOrder = answers.every((a) => a.data.result.length === answers[0]!.data.result.length &&
     a.data.result.every((x, i) => sameLabels(x.metric, answers[0]!.data.result[i]!.metric)));

@@ -37,9 +37,10 @@ export class PrometheusHealth {
   /** start probes now and then every `everySeconds`. */
   start(everySeconds: number): void {
     const loop = () => {
-      void this.probe().finally(() => {
+      // A probe that throws counts as "not ready"; the loop goes on either way.
+      this.probe().catch(() => this.report(false)).finally(() => {
         if (this.timer) this.timer = setTimeout(loop, everySeconds * 1000);
-      });
+      }).catch(() => undefined);
     };
     this.timer = setTimeout(loop, 0);
   }

@@ -34,6 +34,8 @@ export interface BacktestResult {
 /** Largest backtest range. */
 export const MAX_BACKTEST_SECONDS = 31 * 86_400;
 const MAX_FORECAST_WORK = 2_000_000; // series × evaluations
+/** Most blocks per series a forecast backtest fetches (ten queries of MAX_POINTS_PER_QUERY); the shipped rules need at most 30,000. */
+const MAX_FORECAST_POINTS = 100_000;
 
 function replay(times: number[], observationsAt: (t: number) => Observation[], forSeconds: number): BacktestInterval[] {
   const states = new Map<string, AlertState>();
@@ -81,6 +83,11 @@ async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number
   const plan = planForecastQuery(rule.expr, lookback, rule.points, to, rule.aggregate);
   // The same block means the live rule fits, over the whole range plus one lookback before it.
   plan.start = to - Math.ceil((to - from + lookback) / plan.step) * plan.step;
+  const blocks = (plan.end - plan.start) / plan.step + 1;
+  if (blocks > MAX_FORECAST_POINTS) {
+    throw new InvalidParameterError(`this backtest would fetch ${Math.round(blocks)} blocks of ${plan.step} s per series (lookback / points); narrow the range or raise the rule's lookback/points ratio (at most ${MAX_FORECAST_POINTS})`);
+  }
+  // Longer ranges than Prometheus's 11,000 points per query are fetched in pieces (see fetchSeriesPoints).
   const series = await fetchSeriesPoints(client, plan, signal);
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);

@@ -44,6 +44,9 @@ export interface RuleEngineDeps {
   clock?: () => number;
 }
 
+/** Longest delay Node's timers take (2^31-1 ms); a longer one fires at once, which would evaluate in a loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function spread(id: string, maxMs: number): number {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
@@ -86,7 +89,7 @@ export class RuleEngine {
         clearTimeout(rt.timer);
         this.runtimes.delete(id);
         this.deps.metrics.forgetRule(id);
-        void this.resolveAll(rt);
+        this.background(this.resolveAll(rt), rt);
       }
     }
     for (const rule of rules) {
@@ -94,7 +97,7 @@ export class RuleEngine {
       if (old && old.rule.updatedAt === rule.updatedAt) continue;
       if (old) {
         clearTimeout(old.timer);
-        void this.resolveAll(old);
+        this.background(this.resolveAll(old), old);
       }
       const rt: RuleRuntime = { rule, states: new Map(), forecasts: [], health: rule.enabled ? 'pending' : 'disabled' };
       this.runtimes.set(rule.id, rt);
@@ -129,12 +132,21 @@ export class RuleEngine {
     clearTimeout(rt.timer);
     rt.timer = setTimeout(() => {
       const started = Date.now();
-      void this.evaluate(rt.rule.id).finally(() => {
+      const next = this.evaluate(rt.rule.id).finally(() => {
         if (this.runtimes.get(rt.rule.id) !== rt) return;
         const every = seconds(rt.rule.frequency) * 1000;
         this.schedule(rt, Math.max(0, every - (Date.now() - started)));
       });
-    }, delayMs);
+      this.background(next, rt);
+    }, Math.min(delayMs, MAX_TIMER_MS));
+  }
+
+  /** background runs work nobody awaits; a failure is logged and counted, never left unhandled (which would end the process). */
+  private background(p: Promise<unknown>, rt: RuleRuntime): void {
+    p.catch((err: unknown) => {
+      this.deps.metrics.failures.inc({ rule: rt.rule.id });
+      this.deps.log.error({ rule: rt.rule.id, err: (err as Error)?.message ?? String(err) }, 'rule work failed outside an evaluation');
+    });
   }
 
   private async run(rt: RuleRuntime, now: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 /** Kinds of rule: what the evaluation does with the expression. */
 export const RULE_KINDS = ['threshold', 'forecast', 'anomaly', 'outlier'] as const;
@@ -13,12 +13,30 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Rule ids: lower-case letters, digits, `-` and `_`, used in URLs and as a metric label. */
 export const RULE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-const duration = (what: string, min = 0) =>
-  z.union([z.string().max(64), z.number()], { error: `expected ${what} such as 30s, 5m, 1h or 0d_0h_5m_0s` })
-    .refine((d) => {
-      const s = parseDuration(d);
-      return s !== undefined && s >= min;
-    }, { message: `expected ${what} such as 30s, 5m, 1h or 0d_0h_5m_0s${min > 0 ? ` of at least ${min} s` : ''}` });
+/**
+ * Bounds of every duration a rule sets, in seconds. An evaluation interval must fit Node's timer
+ * (2^31-1 ms, about 24.8 days) with room to spare; the others keep queries and alert times sane.
+ */
+export const DURATION_BOUNDS = {
+  frequency: { min: 1, max: 86_400 }, // 1 s to 1 day
+  for: { min: 0, max: 7 * 86_400 }, // up to a week
+  lookback: { min: 60, max: 31 * 86_400 }, // 1 min to 31 days (Prometheus answers range queries that long)
+  horizon: { min: 1, max: 365 * 86_400 }, // up to a year ahead
+  window: { min: 0, max: 31 * 86_400 }, // seed 000's aggregation window
+} as const;
+
+/** describeSeconds renders a bound for an error message (`86400` → `86400 s (1d)`). */
+function bound(seconds: number): string {
+  return seconds === 0 ? '0 s' : `${seconds} s (${formatDuration(seconds)})`;
+}
+
+const duration = (what: string, b: { min: number; max: number }) => {
+  const hint = `expected ${what} such as 30s, 5m, 1h or 0d_0h_5m_0s, between ${bound(b.min)} and ${bound(b.max)}`;
+  return z.union([z.string().max(64), z.number()], { error: hint }).refine((d) => {
+    const s = parseDuration(d);
+    return s !== undefined && s >= b.min && s <= b.max;
+  }, { message: hint });
+};
 
 const finite = (what: string) => z.number({ error: `expected ${what} (a number)` }).refine(Number.isFinite, { message: `expected ${what} (a finite number)` });
 
@@ -56,7 +74,7 @@ const base = {
   description: z.string().max(4096).optional(),
   enabled: z.boolean().default(true),
   severity: z.enum(['critical', 'warning', 'info'], { error: 'expected critical, warning or info' }).optional(),
-  frequency: duration('an evaluation interval', 1).default('30s'),
+  frequency: duration('an evaluation interval', DURATION_BOUNDS.frequency).default('30s'),
   labels: labelMap.default({}),
   annotations: labelMap.default({}),
   actions: z.array(actionSchema).max(50).default([]),
@@ -69,7 +87,7 @@ export const thresholdRuleSchema = z.strictObject({
   kind: z.literal('threshold'),
   op: comparator.default('>'),
   value: finite('the threshold value'),
-  for: duration('a duration').default('0s'),
+  for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
   /** Hysteresis: once firing, the alert resolves only when the value is back past this line. */
   resolveValue: finite('the resolve line').optional(),
 }).refine((r) => r.resolveValue === undefined || (r.op.startsWith('>') ? r.resolveValue <= r.value : r.resolveValue >= r.value), {
@@ -83,8 +101,8 @@ export const forecastRuleSchema = z.strictObject({
   kind: z.literal('forecast'),
   model: z.enum(FORECAST_MODELS, { error: 'expected theil-sen, linear or polynomial' }).default('theil-sen'),
   degree: z.number().int().min(2).max(4).default(2),
-  lookback: duration('a lookback', 60).default('6h'),
-  horizon: duration('a horizon', 1).default('4h'),
+  lookback: duration('a lookback', DURATION_BOUNDS.lookback).default('6h'),
+  horizon: duration('a horizon', DURATION_BOUNDS.horizon).default('4h'),
   op: comparator.default('>'),
   threshold: finite('the threshold the forecast must not cross'),
   /** Probability (0.5–0.999) that the crossing happens, below which the rule stays quiet. */
@@ -102,7 +120,7 @@ export const forecastRuleSchema = z.strictObject({
   aggregate: z.enum(['mean', 'median'], { error: 'expected mean or median' }).default('mean'),
   /** The series is a counter: any decrease is a reset. */
   counter: z.boolean().default(false),
-  for: duration('a duration').default('0s'),
+  for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
 });
 
 /** Anomaly and outlier rules: the model, API and evaluation carry them; their detectors plug in later. */
@@ -111,7 +129,7 @@ export const detectorRuleSchema = z.strictObject({
   kind: z.enum(['anomaly', 'outlier']),
   /** Detector parameters (sensitivity, seasonality, peers…), passed to the detector unchanged. */
   params: z.record(z.string(), z.unknown()).default({}),
-  for: duration('a duration').default('0s'),
+  for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
 });
 
 /** ruleInputSchema is a rule as the API and the YAML file accept it (defaults filled in on parse). */

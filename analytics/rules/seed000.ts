@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RuleValidationError } from '../errors.js';
 import { parseDuration, formatDuration } from './duration.js';
+import { DURATION_BOUNDS } from './model.js';
 
 /** Seed 000's aggregations and the PromQL they become: over a window per series, or across series at an instant. */
 const AGGREGATIONS: Record<string, { overTime: (sel: string, w: string) => string; across: (sel: string) => string }> = {
@@ -43,6 +44,7 @@ export function translateCondition(condition: string): { expr: string; op: '>' |
   const agg = aggRaw.toUpperCase();
   const window = parseDuration(windowRaw);
   if (window === undefined) throw fail(`the window ${JSON.stringify(windowRaw)} is not a duration such as 0d_0h_5m_0s or 5m`);
+  if (window > DURATION_BOUNDS.window.max) throw fail(`the window ${JSON.stringify(windowRaw)} is longer than ${DURATION_BOUNDS.window.max} s (${formatDuration(DURATION_BOUNDS.window.max)})`);
   if (op === '==' || op === '!=') throw fail(`the comparator ${op} is not supported; use >, >=, < or <=`);
   let expr: string;
   const p = /^P(\d{1,2}(?:\.\d+)?)$/.exec(agg);

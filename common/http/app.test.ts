@@ -84,6 +84,32 @@ describe('createHttpApp', () => {
     expect((await fetch(`${url}/-/ready`)).status).toBe(200);
   });
 
+  it('answers a 10,000-deep JSON body with 400 BODY_TOO_DEEP, and accepts ordinary nesting', async () => {
+    const { url } = await start();
+    const post = (body: string) => fetch(`${url}/api/v1/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const deep = await post(`{"params":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'BODY_TOO_DEEP', message: 'the JSON body nests deeper than 64 levels; flatten it' });
+    const deepArray = await post(`${'['.repeat(65)}${']'.repeat(65)}`);
+    expect(deepArray.status).toBe(400);
+    const ok = await post(`${'['.repeat(64)}${']'.repeat(64)}`);
+    expect(ok.status).toBe(201);
+  });
+
+  it('sends strict security headers by default, and a service may choose its own', async () => {
+    const { url } = await start();
+    const r = await fetch(`${url}/api/v1/things/1`);
+    expect(r.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(r.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    const err = await fetch(`${url}/nowhere`);
+    expect(err.headers.get('x-content-type-options')).toBe('nosniff');
+    const own = await start({ helmet: { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"] } } } });
+    const page = await fetch(`${own.url}/-/healthy`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
   it('names the variable when the port is taken', async () => {
     const { url } = await start();
     const port = Number(new URL(url).port);

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Registry } from 'prom-client';
-import { NotFoundError, UnauthorizedError, VigilError } from '../errors.js';
+import { BadRequestError, NotFoundError, UnauthorizedError, VigilError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { metricsHandler, type PrerenderedMetrics } from './exposition.js';
 import { createHttpMetrics } from './metrics.js';
@@ -19,10 +20,41 @@ export interface HttpAppOptions {
   token?: string;
   /** Largest JSON body accepted; default 1 MiB. */
   bodyLimit?: string;
+  /** Deepest nesting of objects and arrays a JSON body may have; default MAX_BODY_DEPTH. */
+  maxBodyDepth?: number;
+  /**
+   * Security headers (helmet). The default suits a JSON API: nothing may be loaded or framed
+   * (`Content-Security-Policy: default-src 'none'; frame-ancestors 'none'`). A service that serves pages
+   * (the dashboard) passes its own options.
+   */
+  helmet?: HelmetOptions;
   /** Exposition rendered ahead of scrapes, served before the registry's metrics (see PrerenderedMetrics). */
   prerendered?: PrerenderedMetrics;
   /** Adds the service's own routes; runs after the bootstrap's middleware and before its error handlers. */
   routes?: (app: Express) => void;
+}
+
+/** Deepest JSON nesting accepted by default: Vigil's own bodies nest a handful of levels. */
+export const MAX_BODY_DEPTH = 64;
+
+/** The helmet options of an API service: no content of any kind may load, and no page may frame it. */
+export const API_HELMET: HelmetOptions = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+};
+
+/**
+ * depthExceeds says whether a parsed JSON value nests deeper than `max` (objects and arrays). It walks
+ * with its own stack, so a 10,000-deep body is measured, not a stack overflow.
+ */
+export function depthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
 }
 
 function routeLabel(req: Request): string {
@@ -54,6 +86,7 @@ export function bearerToken(req: Request): string | undefined {
 export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet(opts.helmet ?? API_HELMET));
   app.set('query parser', 'simple');
   const metrics = createHttpMetrics(opts.registry);
   const log = opts.logger;
@@ -92,6 +125,13 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     });
   }
   app.use(express.json({ limit: opts.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  const maxDepth = opts.maxBodyDepth ?? MAX_BODY_DEPTH;
+  app.use((req, _res, next) => {
+    // Checked once at the edge, so no route's validation recurses into an absurdly deep body.
+    if (depthExceeds(req.body, maxDepth)) {
+      next(new BadRequestError(`the JSON body nests deeper than ${maxDepth} levels; flatten it`, undefined, 'BODY_TOO_DEEP'));
+    } else next();
+  });
 
   opts.routes?.(app);
 

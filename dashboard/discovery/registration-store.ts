@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../common/fs-atomic.js';
 import type { Logger } from '../../common/logger.js';
+import { RegistrationNotSavedError, RegistrationsFullError } from './errors.js';
 import { registrationId, type Registration, type RegistrationInput } from './registration.js';
 
 /** Options for RegistrationStore. */
@@ -10,10 +11,15 @@ export interface RegistrationStoreOptions {
   dir: string;
   /** How long a registration lives without a heartbeat, in ms. */
   ttlMs: number;
+  /** Most live registrations; a new one past this is refused (renewals still work). Default DEFAULT_MAX_REGISTRATIONS. */
+  maxRegistrations?: number;
   logger?: Logger;
   /** Clock (ms since the epoch); tests pass their own. */
   now?: () => number;
 }
+
+/** Live registrations kept by default: every one is a Prometheus scrape target. */
+export const DEFAULT_MAX_REGISTRATIONS = 1000;
 
 /** HttpSdTargetGroup is one entry of Prometheus's http_sd format. */
 export interface HttpSdTargetGroup {
@@ -70,13 +76,17 @@ export class RegistrationStore {
 
   /**
    * register adds a registration or renews the one for the same address (a heartbeat is a repeated
-   * register), replacing its labels. Returns the registration and whether it is new.
+   * register), replacing its labels. Returns the registration and whether it is new. A new one past the
+   * cap is refused (RegistrationsFullError); one that cannot be written to disk is undone and refused
+   * (RegistrationNotSavedError), so nothing is served that a restart would forget.
    */
   async register(input: RegistrationInput): Promise<{ registration: Registration; created: boolean }> {
     const now = this.now();
     const id = registrationId(input.address);
     const old = this.byId.get(id);
     const created = !old || old.expiresAt <= now;
+    const max = this.opts.maxRegistrations ?? DEFAULT_MAX_REGISTRATIONS;
+    if (created && this.list().length >= max) throw new RegistrationsFullError(max);
     const registration: Registration = {
       id,
       address: input.address,
@@ -86,7 +96,17 @@ export class RegistrationStore {
       expiresAt: now + this.opts.ttlMs,
     };
     this.byId.set(id, registration);
-    await this.persist();
+    try {
+      await this.persist();
+    } catch (err) {
+      // Undo this change unless a later one for the same address replaced it meanwhile.
+      if (this.byId.get(id) === registration) {
+        if (old) this.byId.set(id, old);
+        else this.byId.delete(id);
+      }
+      this.opts.logger?.error({ address: input.address, err: String(err) }, 'could not save a registration; refused it');
+      throw new RegistrationNotSavedError((err as NodeJS.ErrnoException).code ?? String(err));
+    }
     return { registration, created };
   }
 

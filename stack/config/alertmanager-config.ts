@@ -49,7 +49,12 @@ export interface AlertmanagerRenderOptions {
   extraWebhookUrls?: string[];
   /** When set, Alertmanager also emails and posts to Slack itself. */
   direct?: DirectNotify;
+  /** DASHBOARD_TOKEN: sent as a bearer token on the webhook to the Vigil alerts service, which requires it. */
+  alertsToken?: string;
 }
+
+/** The path of the alerts service's webhook route: the receivers that post there carry the token. */
+const ALERTS_WEBHOOK_PATH = '/api/v1/alertmanager-webhook';
 
 /**
  * renderAlertmanagerConfig turns the shipped alertmanager.yml into the one Alertmanager runs:
@@ -65,7 +70,9 @@ export function renderAlertmanagerConfig(source: AlertmanagerConfigDoc, opts: Al
     const hooks = r.webhook_configs
       .map((w) => {
         const url = rewriteUrl(opts.addresses, w.url);
-        return url === undefined ? undefined : { ...w, url };
+        if (url === undefined) return undefined;
+        const auth = opts.alertsToken && new URL(url).pathname === ALERTS_WEBHOOK_PATH ? { http_config: { authorization: { type: 'Bearer', credentials: opts.alertsToken } } } : {};
+        return { ...w, url, ...auth };
       })
       .filter((w): w is WebhookConfig => w !== undefined);
     const out: Receiver = { ...r };

@@ -67,6 +67,13 @@ describe('renderAlertmanagerConfig', () => {
     expect(out.route?.routes).toContainEqual({ receiver: 'webhook-1', continue: true });
   });
 
+  it('sends DASHBOARD_TOKEN on the webhook to the alerts service only, never to other receivers', () => {
+    const out = renderAlertmanagerConfig(am, { addresses: new Map([['alerts:9103', '127.0.0.1:19103']]), extraWebhookUrls: ['http://127.0.0.1:1234/hook'], alertsToken: 's3cret' });
+    expect(out.receivers?.[0]?.webhook_configs?.[0]?.http_config).toEqual({ authorization: { type: 'Bearer', credentials: 's3cret' } });
+    expect(out.receivers?.[1]?.webhook_configs?.[0]).not.toHaveProperty('http_config');
+    expect(JSON.stringify(renderAlertmanagerConfig(am, {}))).not.toContain('authorization');
+  });
+
   it('keeps the receiver but drops its webhook when the alerts service does not run', () => {
     const out = renderAlertmanagerConfig(am, { addresses: new Map([['alerts:9103', null]]) });
     expect(out.receivers?.[0]).toEqual({ name: 'vigil-alerts' });

@@ -1,4 +1,5 @@
 import type { NotificationAlert } from '../../dispatch/notification.js';
+import { formatSelector, parseSeriesSelector } from './series-selector.js';
 
 /** A series as the charts draw it: epoch ms and value. */
 export type Points = Array<[number, number]>;
@@ -18,8 +19,6 @@ export interface ChartSpec {
   /** An expected band (anomaly detection), as constant bounds. */
   band?: { lower: number; upper: number };
 }
-
-const COMPARISON = /\s*(>=|<=|==|!=|>|<)\s*(?:bool\s+)?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 
 function num(s: string | undefined): number | undefined {
   if (s === undefined || s.trim() === '') return undefined;
@@ -53,25 +52,36 @@ export function selectorFor(metric: string, labels: Record<string, string>): str
   const matchers = Object.entries(labels)
     .filter(([k]) => !NOT_SERIES.has(k))
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return `${metric}{${matchers.join(',')}}`;
+    .map(([name, value]) => ({ name, op: '=' as const, value }));
+  return formatSelector({ metric, matchers }) + (matchers.length ? '' : '{}');
 }
 
 /**
- * chartSpec reads what to draw from an alert: the expression from the `query` (or `expr`) annotation
- * or from the generator URL, with a trailing comparison (`> 80`) split off as the threshold; then the
- * `threshold`, `forecast` + `forecast_at` (+ `forecast_lower`/`forecast_upper`) and `lower` + `upper`
- * annotations (analytics' `metric`, `forecast_value` and `horizon_seconds` too). Undefined when the
- * alert names no expression.
+ * chartSpec reads what to draw from an alert. The query is always one Vigil builds: a series selector
+ * (metric name and label matchers) read from the `query` or `expr` annotation or the generator URL
+ * when that is a plain selector, optionally compared with a number (`x{a="b"} > 80`, the number being
+ * the threshold), or else built from analytics' `metric` annotation and the alert's series labels.
+ * Any other PromQL in an alert is not run: whoever can post an alert must not choose what Prometheus
+ * computes. Then the `threshold`, `forecast` + `forecast_at` (+ `forecast_lower`/`forecast_upper`) and
+ * `lower` + `upper` annotations (analytics' `forecast_value` and `horizon_seconds` too). Undefined
+ * when the alert gives no usable series.
  */
 export function chartSpec(a: NotificationAlert, now = Date.now()): ChartSpec | undefined {
   const an = a.annotations;
-  const fromMetric = an.metric && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(an.metric) ? selectorFor(an.metric, a.labels) : undefined;
-  const raw = an.query ?? an.expr ?? exprFromGeneratorURL(a.generatorURL) ?? fromMetric;
-  if (!raw || !raw.trim()) return undefined;
-  const m = COMPARISON.exec(raw);
-  const spec: ChartSpec = { expr: m ? raw.slice(0, m.index).trim() : raw.trim() };
-  const threshold = num(an.threshold) ?? (m ? num(m[2]) : undefined);
+  let expr: string | undefined;
+  let compared: number | undefined;
+  for (const candidate of [an.query, an.expr, exprFromGeneratorURL(a.generatorURL)]) {
+    const sel = candidate?.trim() ? parseSeriesSelector(candidate.trim()) : undefined;
+    if (sel) {
+      expr = formatSelector(sel);
+      compared = sel.threshold;
+      break;
+    }
+  }
+  if (expr === undefined && an.metric && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(an.metric)) expr = selectorFor(an.metric, a.labels);
+  if (expr === undefined) return undefined;
+  const spec: ChartSpec = { expr };
+  const threshold = num(an.threshold) ?? compared;
   if (threshold !== undefined) spec.threshold = threshold;
   // analytics writes forecast_value at now + horizon_seconds; others may write forecast + forecast_at.
   const fv = num(an.forecast) ?? num(an.forecast_value);

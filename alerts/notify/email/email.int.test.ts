@@ -22,6 +22,8 @@ beforeAll(async () => {
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp.port),
     ALERT_EMAIL_TO: 'ops@example.com',
+    // Rules here email other people at the same domain.
+    ALERTS_EMAIL_ALLOWLIST: 'example.com',
     ALERT_EMAIL_FROM: 'Vigil <vigil@example.com>',
     PROMETHEUS_URL: prom.url,
     DASHBOARD_URL: 'http://dash.example:5000',

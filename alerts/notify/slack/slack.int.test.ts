@@ -13,7 +13,8 @@ interface Block { type: string; text?: { type: string; text: string }; elements?
 describe('Slack (a local HTTP receiver standing in for the incoming webhook)', () => {
   it('posts a Block Kit message with the facts and a dashboard button, to the rule\'s Slack URL when it has one', async () => {
     const slack = await startHttpReceiver();
-    const svc = await startAlerts({ SLACK_WEBHOOK_URL: `${slack.url}/default`, ALERTS_GROUP_WAIT_SECONDS: '0.1', DASHBOARD_URL: 'http://dash:5000' });
+    // The rule's own Slack URL must be allow-listed: an alert cannot pick a destination the operator did not.
+    const svc = await startAlerts({ SLACK_WEBHOOK_URL: `${slack.url}/default`, ALERTS_WEBHOOK_ALLOWLIST: `${slack.url}/team-channel`, ALERTS_GROUP_WAIT_SECONDS: '0.1', DASHBOARD_URL: 'http://dash:5000' });
     cleanups.push(() => slack.close(), () => svc.close());
     await svc.post('/api/v2/alerts', [alert({ instance: 's:1' }, { annotations: { summary: 'CPU is at 97 %', value: '97', threshold: '80' } })]);
     await svc.post('/api/v2/alerts', [alert({ instance: 's:2' }, { actions: [{ type: 'slack', value: `${slack.url}/team-channel` }] })]);
