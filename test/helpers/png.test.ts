@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderChart } from '../../alerts/notify/email/charts.js';
-import { columnsCovered, curvePixels, decodePng, pixelsLike } from './png.js';
+import { columnsCovered, curvePixels, decodePng, inPlot, pixelsLike, plotSpan } from './png.js';
 
 const RED = '#c62828';
 const AMBER = '#f59e0b';
@@ -31,7 +31,11 @@ describe('decodePng and the chart pixel checks the end-to-end tests rely on', ()
     const spec = { expr: 'x', threshold: 70, forecast: { value: 80, at: now + 4 * 3600e3, lower: 75, upper: 85 } };
     const withF = decodePng(await renderChart({ title: 't', series: [six], spec, start: now - 86_400e3, end: now, color: AMBER }));
     const without = decodePng(await renderChart({ title: 't', series: [six], spec: { expr: 'x', threshold: 70 }, start: now - 86_400e3, end: now + 4 * 3600e3, color: AMBER }));
-    const rows = (img: typeof withF) => new Set(curvePixels(img, AMBER).filter(([x]) => x > img.width * 0.9).map(([, y]) => y)).size;
+    const rows = (img: typeof withF) => {
+      const span = plotSpan(img);
+      expect(span).toBeDefined();
+      return new Set(inPlot(curvePixels(img, AMBER), span!, 0.88, 1.01).map(([, y]) => y)).size;
+    };
     expect(rows(withF)).toBeGreaterThan(10);
     expect(rows(without)).toBe(0);
   });

@@ -98,3 +98,29 @@ export function columnsCovered(img: Image, px: Array<[number, number]>, from: nu
   const w = (to - from) / parts;
   return Array.from({ length: parts }, (_, i) => px.some(([x]) => x >= img.width * (from + i * w) && x < img.width * (from + (i + 1) * w)));
 }
+
+/**
+ * plotSpan finds the plot's left and right edge from the red threshold line drawn across it: the pair
+ * of rows (an anti-aliased line may straddle two) where red-hued pixels of any lightness cover the
+ * most columns, from the first to the last. Undefined when no such row covers 30 % of the width.
+ */
+export function plotSpan(img: Image): { left: number; right: number; y: number } | undefined {
+  const red = (x: number, y: number) => {
+    const i = (y * img.width + x) * 4;
+    const [r, g, b] = [img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!];
+    return r - g > 40 && Math.abs(g - b) < 30;
+  };
+  let best: { left: number; right: number; y: number; n: number } | undefined;
+  for (let y = 0; y + 1 < img.height; y++) {
+    const xs: number[] = [];
+    for (let x = 0; x < img.width; x++) if (red(x, y) || red(x, y + 1)) xs.push(x);
+    if (xs.length > img.width * 0.3 && (!best || xs.length > best.n)) best = { left: xs[0]!, right: xs[xs.length - 1]!, y, n: xs.length };
+  }
+  return best && { left: best.left, right: best.right, y: best.y };
+}
+
+/** inPlot keeps the pixels whose x lies between fractions `from` and `to` of a plot span. */
+export function inPlot(px: Array<[number, number]>, span: { left: number; right: number }, from: number, to: number): Array<[number, number]> {
+  const w = span.right - span.left;
+  return px.filter(([x]) => x >= span.left + from * w && x < span.left + to * w);
+}
