@@ -1,31 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { startChild, type Child } from './child.js';
-import { sleep } from './wait.js';
-
-async function cpuTimes(): Promise<{ busy: number; total: number }> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
-  const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const idle = v[3]! + v[4]!;
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
-
-/**
- * cpuBusySamples measures this host's CPU busy percent (all cores, as the agent's cpu_usage_percent:
- * idle and iowait count as not busy) over `n` intervals of `everyMs`, from /proc/stat.
- */
-export async function cpuBusySamples(n: number, everyMs = 1000): Promise<number[]> {
-  const out: number[] = [];
-  let prev = await cpuTimes();
-  for (let i = 0; i < n; i++) {
-    await sleep(everyMs);
-    const cur = await cpuTimes();
-    out.push(cur.total > prev.total ? (100 * (cur.busy - prev.busy)) / (cur.total - prev.total) : 0);
-    prev = cur;
-  }
-  return out;
-}
 
 /** memoryUsagePercent is (total − available) / total from /proc/meminfo, as the agent reports it. */
 export async function memoryUsagePercent(): Promise<number> {
