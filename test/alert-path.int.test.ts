@@ -221,7 +221,7 @@ describe('one incident, one email: each condition has one engine (README, "Who a
     } finally {
       await stopAll(burners);
     }
-    const resolved = await waitFor('the resolved email of the CPU burn', () => mailsAbout(smtp, 'HighCpuUsage', 'resolved')[before.resolved], 240_000, 500);
+    const resolved = await waitFor('the resolved email of the CPU burn (CPU back below 75 %)', () => mailsAbout(smtp, 'HighCpuUsage', 'resolved')[before.resolved], 360_000, 500);
     await bothEvaluatedAfter(resolved.at + 1000, 'cpu-high');
     expect(mailsAbout(smtp, 'HighCpuUsage', 'firing').length - before.firing).toBe(1);
     expect(mailsAbout(smtp, 'HighCpuUsage', 'resolved').length - before.resolved).toBe(1);

@@ -39,7 +39,7 @@ export interface TestStackOptions {
 }
 
 /** Variables of the test runner's environment that would change what the stack does. */
-const SCRUB = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_SECURE', 'ALERT_EMAIL_TO', 'ALERT_EMAIL_FROM', 'SLACK_WEBHOOK_URL', 'ALERT_WEBHOOK_URL', 'DASHBOARD_TOKEN', 'DASHBOARD_URL', 'DATA_DIR', 'VIGIL_STACK_SERVICES'];
+const SCRUB = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_SECURE', 'ALERT_EMAIL_TO', 'ALERT_EMAIL_FROM', 'SLACK_WEBHOOK_URL', 'ALERT_WEBHOOK_URL', 'DASHBOARD_TOKEN', 'DASHBOARD_URL', 'DATA_DIR', 'VIGIL_STACK_SERVICES', 'VIGIL_STACK_RULE_FILES', 'ANALYTICS_RULES_FILE', 'THRESHOLD_CPU', 'THRESHOLD_MEMORY', 'THRESHOLD_DISK', 'ALERTS_MAIL_CATCHER'];
 
 /**
  * startTestStack runs `vigil stack` as a user does, on free ports, optionally over a Prometheus TSDB
