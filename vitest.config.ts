@@ -23,7 +23,7 @@ export default defineConfig({
           name: 'int',
           sequence: { groupOrder: 1 },
           include: ['**/*.int.test.ts'],
-          exclude: ['node_modules/**', 'dist/**'],
+          exclude: ['node_modules/**', 'dist/**', 'test/alert-path.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Real Prometheus/Alertmanager processes are heavy on a 2-core machine.
@@ -38,6 +38,18 @@ export default defineConfig({
           exclude: ['node_modules/**', 'dist/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
+          // The whole alert path on one `vigil stack`, including a real CPU burn that must start from a calm
+          // host: it runs last and alone, so that no other suite's load fires or holds the CPU alert.
+          name: 'stack',
+          sequence: { groupOrder: 3 },
+          include: ['test/alert-path.int.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
           maxWorkers: 1,
         },
       },

@@ -23,7 +23,8 @@ async function runTool(bin: string, args: string[]): Promise<{ code: number; out
 describe('prometheus/ configuration', () => {
   const promtool = requireBinary('promtool', 'PROMTOOL_BIN');
   const amtool = requireBinary('amtool', 'AMTOOL_BIN');
-  const ruleFiles = readdirSync(join(here, 'rules')).filter((f) => f.endsWith('.yml')).map((f) => join('rules', f));
+  // rules/ is what prometheus.yml loads; standalone/ holds the host thresholds for a Prometheus without analytics.
+  const ruleFiles = ['rules', 'standalone'].flatMap((d) => readdirSync(join(here, d)).filter((f) => f.endsWith('.yml')).map((f) => join(d, f)));
   const testFiles = readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.yml')).map((f) => join('tests', f));
 
   it('promtool check config accepts prometheus.yml and its rule files', async () => {
@@ -34,14 +35,14 @@ describe('prometheus/ configuration', () => {
   });
 
   it('promtool check rules accepts every rule file', async () => {
-    expect(ruleFiles.length).toBeGreaterThanOrEqual(2);
+    expect(ruleFiles.length).toBeGreaterThanOrEqual(3);
     const r = await runTool(promtool, ['check', 'rules', ...ruleFiles]);
     expect(r.out).not.toMatch(/FAILED/);
     expect(r.code).toBe(0);
   });
 
   it('promtool test rules passes every rule test', async () => {
-    expect(testFiles.length).toBeGreaterThanOrEqual(2);
+    expect(testFiles.length).toBeGreaterThanOrEqual(3);
     const r = await runTool(promtool, ['test', 'rules', ...testFiles]);
     expect(r.out, r.out).not.toMatch(/FAILED/);
     expect(r.code).toBe(0);
@@ -50,9 +51,9 @@ describe('prometheus/ configuration', () => {
   it('every alerting rule has a rule test', async () => {
     const { parse } = await import('yaml');
     const { readFile } = await import('node:fs/promises');
-    const alerts = (parse(await readFile(join(here, 'rules/alerts.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups
-      .flatMap((g) => g.rules.map((r) => r.alert))
-      .filter((a): a is string => !!a);
+    const docs = await Promise.all(ruleFiles.map(async (f) => parse(await readFile(join(here, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }));
+    const alerts = docs.flatMap((d) => d.groups.flatMap((g) => g.rules.map((r) => r.alert))).filter((a): a is string => !!a);
+    expect(alerts).toEqual(expect.arrayContaining(['HostDown', 'HostHighCpuUsage']));
     const tests = await Promise.all(testFiles.map((f) => readFile(join(here, f), 'utf8')));
     for (const alert of alerts) expect(tests.join('\n'), `no test case for ${alert}`).toContain(`alertname: ${alert}`);
   });
@@ -64,7 +65,7 @@ describe('prometheus/ configuration', () => {
     try {
       const file = join(dir, 'broken.test.yml');
       await writeFile(file, [
-        `rule_files: [${JSON.stringify(join(here, 'rules/alerts.yml'))}]`,
+        `rule_files: [${JSON.stringify(join(here, 'standalone/host-thresholds.yml'))}]`,
         'evaluation_interval: 1m',
         'tests:',
         '  - interval: 1m',

@@ -92,7 +92,8 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
     ALERTMANAGER_URL: urls.alertmanager,
     ...(urls.alerts ? { ALERTS_URL: urls.alerts } : {}),
     ...(urls.analytics ? { ANALYTICS_URL: urls.analytics } : {}),
-    ...(urls.dashboard ? { DASHBOARD_URL: urls.dashboard } : {}),
+    // The links in alerts: the user's DASHBOARD_URL (a public name, a reverse proxy) wins over the local address.
+    ...(urls.dashboard ? { DASHBOARD_URL: deps.env.DASHBOARD_URL ?? urls.dashboard } : {}),
   };
   const specs: ChildSpec[] = [
     {

@@ -58,6 +58,20 @@ describe('vigil stack configuration generation', () => {
     expect((await stat(amFile)).mode & 0o077).toBe(0);
   });
 
+  it('loads the host threshold rules into Prometheus only when analytics does not run (one engine per condition)', async () => {
+    const promtool = requireBinary('promtool', 'PROMTOOL_BIN');
+    const withAnalytics = await vigil(['stack', '--config-only', '--data-dir', join(dir, 'a'), '--services', 'agent,dashboard,analytics,alerts']);
+    expect(withAnalytics.code, withAnalytics.stderr).toBe(0);
+    const without = await vigil(['stack', '--config-only', '--data-dir', join(dir, 'b'), '--services', 'agent,dashboard,alerts']);
+    expect(without.code, without.stderr).toBe(0);
+    const a = await readFile(join(dir, 'a', 'stack', 'prometheus.yml'), 'utf8');
+    const b = await readFile(join(dir, 'b', 'stack', 'prometheus.yml'), 'utf8');
+    expect(a).not.toContain('host-thresholds.yml');
+    expect(b).toContain('standalone/host-thresholds.yml');
+    const check = await run(promtool, ['check', 'config', join(dir, 'b', 'stack', 'prometheus.yml')]);
+    expect(check.stdout).toMatch(/SUCCESS: 3 rule files found/);
+  });
+
   it('renders the compose alertmanager.yml with email and Slack receivers from the environment', async () => {
     const file = join(dir, 'alertmanager.yml');
     const r = await vigil(['stack', '--render-alertmanager', file], DIRECT);

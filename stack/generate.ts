@@ -56,7 +56,8 @@ export async function generateLocalConfig(config: StackConfig, running: readonly
   const prom = renderPrometheusConfig(src.prometheus, {
     addresses,
     sourceDir: src.dir,
-    extraRuleFiles: config.extraRuleFiles,
+    // Analytics owns the host thresholds (README, "Who alerts on what"); without it, Prometheus takes them over.
+    extraRuleFiles: running.includes('analytics') ? config.extraRuleFiles : [join(src.dir, 'standalone', 'host-thresholds.yml'), ...config.extraRuleFiles],
     sdToken: config.dashboardToken,
   });
   const am = renderAlertmanagerConfig(src.alertmanager, {
