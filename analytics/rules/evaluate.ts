@@ -3,7 +3,8 @@ import { sampleValue, type Labels } from '../../common/prometheus/types.js';
 import { NoDetectorError } from '../errors.js';
 import { forecastSeries, type Forecast } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
-import { candidatesPlan, screenSeries } from '../query/screen.js';
+import { blockCache } from '../query/block-cache.js';
+import { candidatesPlan, nearTheLine, screenSeries } from '../query/screen.js';
 import { seriesKey, type Observation } from './alert-state.js';
 import { parseDuration } from './duration.js';
 import { forecastWindows, mergeWindows, type ForecastWindow } from './forecast-windows.js';
@@ -120,29 +121,49 @@ export function forecastObservation(rule: ForecastRuleSpec, rec: ForecastRecord,
   return o;
 }
 
-/** evaluateWindow fetches and fits one window of a forecast rule for every series. */
-async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<ForecastRecord[]> {
+type WindowSeries = Awaited<ReturnType<typeof fetchSeriesPoints>>;
+
+/**
+ * fetchWindow asks Prometheus for one window's block means (after screening, for a large rule), or
+ * takes them from the block cache when the window's blocks have not moved since a settled fetch.
+ * Screened-out series come back as ready forecasts (`ok: false` with Prometheus's linear forecast).
+ */
+async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<{ series: WindowSeries; others: ForecastRecord[] }> {
   const nowS = ctx.now / 1000;
   const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, nowS, rule.aggregate);
   // Blocks aligned to multiples of the step, as the subquery returns them; the last one ends at or before now.
   plan.end = Math.floor(nowS / plan.step) * plan.step;
   plan.start = plan.end - (w.points - 1) * plan.step;
-  const forecasts: ForecastRecord[] = [];
-  let series: Awaited<ReturnType<typeof fetchSeriesPoints>> | undefined;
-  const dir = rule.op.startsWith('>') ? 1 : -1;
   const screen = (ctx.screenAboveSeries ?? 0) > 0 && (ctx.previousSeries ?? 0) > ctx.screenAboveSeries! && plan.metricName !== undefined;
-  if (screen) {
+  const key = `${screen ? 'screened' : 'all'} ${plan.query} ${plan.step}`;
+  const cached = blockCache.get<{ series: WindowSeries; others: ForecastRecord[] }>(rule, w.index, key, plan.end);
+  if (cached) return cached;
+  const others: ForecastRecord[] = [];
+  let series: WindowSeries | undefined;
+  if (w.index > 0 && plan.metricName !== undefined) {
+    // A further window only matters where it predicts a crossing: fit just the series whose linear
+    // forecast over the window comes near the line (the others keep the rule's own window's forecast).
+    const near = await nearTheLine(ctx.client, rule.expr, {
+      lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1,
+      margin: Math.max(0.25 * Math.abs(rule.threshold), 1), now: nowS, signal: ctx.signal,
+    });
+    if (near.length <= MAX_CANDIDATES) {
+      const wanted = new Set(near.map((c) => seriesKey(c.labels)));
+      const fetched = near.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName, near, rule.aggregate), ctx.signal, 1, 'subquery') : [];
+      series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
+    }
+  } else if (screen) {
     // A large rule: Prometheus's predict_linear picks the series near their threshold; only those are fitted.
     const margin = Math.max(0.25 * Math.abs(rule.threshold), 1);
     const verdict = await screenSeries(ctx.client, rule.expr, {
-      lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir, margin, now: nowS, signal: ctx.signal,
+      lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1, margin, now: nowS, signal: ctx.signal,
     });
     if (verdict.candidates.length <= MAX_CANDIDATES) {
       const wanted = new Set(verdict.candidates.map((c) => seriesKey(c.labels)));
       const fetched = verdict.candidates.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName!, verdict.candidates, rule.aggregate), ctx.signal, 1, 'range') : [];
       series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
       for (const s of verdict.others) {
-        forecasts.push({
+        others.push({
           labels: s.labels, metricName: plan.metricName!, window: w,
           forecast: { ok: false, reason: `screened out: Prometheus's linear forecast (${s.linearValue.toPrecision(4)}) is more than ${margin} from the threshold`, points: 0, linearValue: s.linearValue },
         });
@@ -150,7 +171,16 @@ async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: Ev
     }
   }
   series ??= await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1, 'subquery');
-  const opts = windowOptions(rule, w, nowS);
+  const out = { series, others };
+  blockCache.set(rule, w.index, key, plan.end, nowS, out);
+  return out;
+}
+
+/** evaluateWindow fits one window of a forecast rule for every series. */
+async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<ForecastRecord[]> {
+  const { series, others } = await fetchWindow(rule, w, ctx);
+  const forecasts: ForecastRecord[] = [...others];
+  const opts = windowOptions(rule, w, ctx.now / 1000);
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
     const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, opts), window: w };
