@@ -3,8 +3,9 @@ import { sampleValue, type Labels } from '../../common/prometheus/types.js';
 import { InvalidParameterError, NoDetectorError } from '../errors.js';
 import { forecastSeries } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
-import { advance, type AlertState, type Observation } from './alert-state.js';
-import { forecastObservation, seconds, thresholdObservation, windowOptions, type ForecastRecord } from './evaluate.js';
+import { nearTheLineQuery } from '../query/screen.js';
+import { advance, seriesKey, type AlertState, type Observation } from './alert-state.js';
+import { forecastObservation, nearTheLineOptions, seconds, thresholdObservation, windowOptions, type ForecastRecord } from './evaluate.js';
 import { forecastWindows, mergeWindows } from './forecast-windows.js';
 import type { ForecastRuleSpec, Rule, ThresholdRuleSpec } from './model.js';
 
@@ -82,8 +83,20 @@ async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number
   // Per window, the same block means the live rule fits, over the whole range plus one lookback before it.
   const fetched = await Promise.all(windows.map(async (w) => {
     const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, to, rule.aggregate);
-    plan.start = to - Math.ceil((to - from + w.lookbackSeconds) / plan.step) * plan.step;
-    return { w, half: plan.step / 2, series: await fetchSeriesPoints(client, plan, signal) };
+    // Blocks aligned to multiples of the step, as the live rule's subquery returns them.
+    plan.end = Math.floor(to / plan.step) * plan.step;
+    plan.start = plan.end - Math.ceil((plan.end - from + w.lookbackSeconds) / plan.step) * plan.step;
+    // As live, a further window is fitted only where the series' linear forecast over it comes near the line.
+    const near = w.index > 0 && plan.metricName !== undefined ? new Map<string, Set<number>>() : undefined;
+    const [series, nearRes] = await Promise.all([
+      fetchSeriesPoints(client, plan, signal),
+      near ? client.queryRange(nearTheLineQuery(rule.expr, nearTheLineOptions(rule, w)), from, to, step, { signal }) : undefined,
+    ]);
+    for (const r of nearRes?.data.result ?? []) {
+      const { __name__: _n, ...labels } = r.metric;
+      near!.set(seriesKey(labels), new Set(r.values.map((p) => p[0])));
+    }
+    return { w, half: plan.step / 2, series, near };
   }));
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
@@ -92,7 +105,7 @@ async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number
     throw new InvalidParameterError(`this backtest would make ${fits} fits (series × windows × times); narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
   }
   const observationsAt = (t: number): Observation[] => {
-    const perWindow = fetched.map(({ w, half, series }) => series.map((s): ForecastRecord => {
+    const perWindow = fetched.map(({ w, half, series, near }) => series.filter((s) => !near || near.get(seriesKey(s.labels))?.has(t)).map((s): ForecastRecord => {
       // The blocks that had ended by t (times are block middles), as the live rule sees them.
       let lo = 0;
       while (lo < s.times.length && s.times[lo]! + half <= t - w.lookbackSeconds) lo++;

@@ -4,7 +4,7 @@ import { NoDetectorError } from '../errors.js';
 import { forecastSeries, type Forecast } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
 import { blockCache } from '../query/block-cache.js';
-import { candidatesPlan, nearTheLine, screenSeries } from '../query/screen.js';
+import { candidatesPlan, nearTheLine, screenSeries, type NearTheLineOptions } from '../query/screen.js';
 import { seriesKey, type Observation } from './alert-state.js';
 import { parseDuration } from './duration.js';
 import { forecastWindows, mergeWindows, type ForecastWindow } from './forecast-windows.js';
@@ -143,10 +143,7 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
   if (w.index > 0 && plan.metricName !== undefined) {
     // A further window only matters where it predicts a crossing: fit just the series whose linear
     // forecast over the window comes near the line (the others keep the rule's own window's forecast).
-    const near = await nearTheLine(ctx.client, rule.expr, {
-      lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1,
-      margin: Math.max(0.25 * Math.abs(rule.threshold), 1), now: nowS, signal: ctx.signal,
-    });
+    const near = await nearTheLine(ctx.client, rule.expr, { ...nearTheLineOptions(rule, w), now: nowS, signal: ctx.signal });
     if (near.length <= MAX_CANDIDATES) {
       const wanted = new Set(near.map((c) => seriesKey(c.labels)));
       const fetched = near.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName, near, rule.aggregate), ctx.signal, 1, 'subquery') : [];
@@ -193,6 +190,14 @@ async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: Ev
     }
   }
   return forecasts;
+}
+
+/** nearTheLineOptions: a further window is fitted for the series whose linear forecast comes within 25 % of the line. */
+export function nearTheLineOptions(rule: ForecastRuleSpec, w: ForecastWindow): NearTheLineOptions {
+  return {
+    lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1,
+    margin: Math.max(0.25 * Math.abs(rule.threshold), 1),
+  };
 }
 
 /** windowOptions are forecastSeries's options for one window of a rule, evaluated at `now` (unix seconds). */

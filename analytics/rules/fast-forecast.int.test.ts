@@ -118,6 +118,11 @@ describe('the shipped forecast rules catch fast trouble (real Prometheus, backfi
       const predicted = Date.parse(amber.annotations.crossing_time!) / 1000;
       expect(Math.abs(predicted - crossing)).toBeLessThan(240);
       expect(amber.annotations.summary).toMatch(new RegExp(`${f.metric} on instance ${f.instance}.* is predicted to cross ${f.line} in about \\d+ min`));
+      // A backtest over the same span, at the same times, fires at the same moment as the live rule did.
+      const bt = await postJson<{ intervals: Array<{ labels: Record<string, string>; firedAt: string }> }>(
+        `${svc.url}/api/v1/rules/${f.rule}/backtest`, { from: climbStart - 300, to: crossing + 120 },
+      );
+      expect(bt.body.intervals.find((i) => i.labels.instance === f.instance)?.firedAt).toBe(new Date(firedAt! * 1000).toISOString());
       // AMBER reached the receiver before RED.
       const order = receiver.alerts().filter((a) => a.labels.instance === f.instance).map((a) => a.annotations.alarm);
       expect(order.indexOf('AMBER')).toBeLessThan(order.indexOf('RED'));
