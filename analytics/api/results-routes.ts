@@ -23,7 +23,9 @@ export function resultsRoutes(engine: RuleEngine, dashboardUrl: string): Router 
           labels: rec.labels,
           metric: rec.metricName ?? null,
           evaluatedAt: new Date(at).toISOString(),
-          horizonAt: rt.rule.kind === 'forecast' ? new Date(at + seconds(rt.rule.horizon) * 1000).toISOString() : null,
+          horizonAt: rt.rule.kind === 'forecast' ? new Date(at + (rec.window?.horizonSeconds ?? seconds(rt.rule.horizon)) * 1000).toISOString() : null,
+          // The window the forecast comes from: the rule's own (0) or one of its `windows` (1…).
+          window: rec.window ? { index: rec.window.index, lookbackSeconds: rec.window.lookbackSeconds, horizonSeconds: rec.window.horizonSeconds } : null,
           ...(f.ok
             ? {
                 ok: true, current: f.current, value: f.value, lower: f.lower, upper: f.upper, confidence: f.confidence, fires: f.fires,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { forecastSeries, type ForecastOptions } from './forecast.js';
+import { diffSigma, forecastSeries, inflation, type ForecastOptions } from './forecast.js';
 import { findLastReset } from './resets.js';
-import { normalCdf } from './robust-stats.js';
+import { incompleteBeta, normalCdf, studentTCdf } from './robust-stats.js';
 
 // Deterministic noise: a small LCG so failures reproduce.
 function noise(seed: number) {
@@ -101,5 +101,70 @@ describe('forecastSeries', () => {
     expect(normalCdf(0)).toBeCloseTo(0.5, 6);
     expect(normalCdf(1.959964)).toBeCloseTo(0.975, 4);
     expect(normalCdf(-3)).toBeCloseTo(0.00135, 4);
+  });
+
+  it('has a sound Student t distribution function (what a z-score becomes when σ comes from few points)', () => {
+    // Table values: t(8) 0.999 = 4.501, t(8) 0.95 = 1.860, t(1) = Cauchy, t(22) 0.95 = 1.717.
+    expect(studentTCdf(4.501, 8)).toBeCloseTo(0.999, 4);
+    expect(studentTCdf(1.86, 8)).toBeCloseTo(0.95, 3);
+    expect(studentTCdf(-1.86, 8)).toBeCloseTo(0.05, 3);
+    expect(studentTCdf(1, 1)).toBeCloseTo(0.75, 6);
+    expect(studentTCdf(1.717, 22)).toBeCloseTo(0.95, 3);
+    expect(studentTCdf(0, 5)).toBeCloseTo(0.5, 9);
+    expect(studentTCdf(2, 1000)).toBeCloseTo(normalCdf(2), 6);
+    expect(incompleteBeta(0.5, 2, 2)).toBeCloseTo(0.5, 9);
+    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 9);
+  });
+
+  it('measures noise from the steps and inflates the trend variance of wandering residuals', () => {
+    // A straight line has no step noise, whatever its slope.
+    expect(diffSigma([1, 3, 5, 7, 9, 11])).toBe(0);
+    const r = noise(9);
+    const iid = Array.from({ length: 200 }, () => 10 + r());
+    // Uniform noise on [-0.5, 0.5] has σ ≈ 0.29.
+    expect(diffSigma(iid)).toBeGreaterThan(0.2);
+    expect(diffSigma(iid)).toBeLessThan(0.4);
+    expect(inflation(iid.map((v) => v - 10))).toBeLessThan(1.5);
+    // A slow wave: long runs on one side of the line.
+    const wave = Array.from({ length: 20 }, (_, i) => Math.sin(i / 3));
+    expect(inflation(wave)).toBeGreaterThan(5);
+    expect(inflation([1, -1, 1, -1, 1, -1])).toBe(1);
+    expect(inflation([0, 0, 0])).toBe(1);
+  });
+
+  describe('a short window (ten 30-second blocks, 15 minutes ahead, 99.9 %)', () => {
+    const short: ForecastOptions = { ...opts, horizonSeconds: 900, minConfidence: 0.999 };
+    const blocks = (f: (i: number) => number) => ({ t: Array.from({ length: 10 }, (_, i) => now - 285 + 30 * i), v: Array.from({ length: 10 }, (_, i) => f(i)) });
+
+    it('fires on a steady fast climb, with the crossing minutes ahead', () => {
+      const r = noise(21);
+      // One minute at 50 %, then four minutes climbing 3.5 %/min: 64 % now, crossing 85 in about 6 min.
+      const { t, v } = blocks((i) => (i < 2 ? 50 : 50 + 1.75 * (i - 1)) + 2 * r());
+      const f = forecastSeries(t, v, short);
+      expect(f.ok && f.fires).toBe(true);
+      if (f.ok) {
+        expect(f.crossingSeconds! / 60).toBeGreaterThan(4);
+        expect(f.crossingSeconds! / 60).toBeLessThan(8);
+      }
+    });
+
+    it('means what its confidence says on flat noise: at most 0.5 % of windows fire at 99.9 %', () => {
+      // Before the t distribution and the step-noise floor, 2.3 % of these windows fired (93 of 4000).
+      const r = noise(42);
+      let fires = 0;
+      for (let k = 0; k < 4000; k++) {
+        const { t, v } = blocks(() => 82 + 6 * (r() + r() + r()));
+        const f = forecastSeries(t, v, short);
+        if (f.ok && f.fires) fires++;
+      }
+      expect(fires).toBeLessThanOrEqual(20);
+    });
+
+    it('stays quiet on a series that wanders up for a few minutes with autocorrelated noise', () => {
+      // A smooth bump (not a climb that keeps going): residuals of a line through it run in long streaks.
+      const { t, v } = blocks((i) => 78 + 3 * Math.sin((i / 9) * Math.PI * 0.9));
+      const f = forecastSeries(t, v, short);
+      expect(f.ok && f.fires).toBe(false);
+    });
   });
 });

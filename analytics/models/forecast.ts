@@ -1,6 +1,6 @@
 import { findLastReset } from './resets.js';
 import { fitModel, type ModelName } from './regression.js';
-import { MAD_TO_SIGMA, mad, median, normalCdf } from './robust-stats.js';
+import { MAD_TO_SIGMA, mad, median, studentTCdf } from './robust-stats.js';
 import { theilSen } from './theil-sen.js';
 
 /** How a forecast is made and judged. */
@@ -81,6 +81,41 @@ function firstCrossing(f: (x: number) => number, dir: number, threshold: number,
   return undefined;
 }
 
+let diffScratch = new Float64Array(64);
+
+/**
+ * diffSigma estimates the noise σ from the step-to-step changes (their MAD, over √2), which a trend
+ * does not inflate and a wrong fit cannot shrink: with ten points the MAD of the residuals alone is
+ * sometimes half the true noise, and a confidence computed from it is far too sure.
+ */
+export function diffSigma(y: ArrayLike<number>): number {
+  const n = y.length;
+  if (n < 3) return 0;
+  if (diffScratch.length < n) diffScratch = new Float64Array(n * 2);
+  const d = diffScratch.subarray(0, n - 1);
+  for (let i = 1; i < n; i++) d[i - 1] = y[i]! - y[i - 1]!;
+  return (MAD_TO_SIGMA * mad(d)) / Math.SQRT2;
+}
+
+/**
+ * inflation is the variance inflation of a fitted trend when the residuals are autocorrelated (AR(1):
+ * (1 + ρ) / (1 − ρ), ρ the lag-1 autocorrelation, capped at ρ = 0.9): a series that wanders — CPU
+ * drifting up and down for minutes — shows runs of residuals on one side of the line that look like a
+ * trend to a test that assumes independent noise. Independent noise leaves it near 1.
+ */
+export function inflation(residuals: ArrayLike<number>): number {
+  const n = residuals.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    den += residuals[i]! * residuals[i]!;
+    if (i > 0) num += residuals[i]! * residuals[i - 1]!;
+  }
+  if (!(den > 0)) return 1;
+  const rho = Math.min(0.9, num / den);
+  return rho > 0 ? (1 + rho) / (1 - rho) : 1;
+}
+
 /**
  * forecastSeries fits a regression to one series and says whether, when and how surely it will cross
  * the threshold within the horizon. Robustness: history before the last reset (counter reset or
@@ -144,14 +179,16 @@ export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<numbe
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (x[i]! - xbar) ** 2;
   const scale = Math.max(1, Math.abs(y[n - 1]!));
-  const sigma = Math.max(MAD_TO_SIGMA * mad(residuals), 1e-9 * scale);
+  const sigma = Math.max(MAD_TO_SIGMA * mad(residuals), diffSigma(y), 1e-9 * scale);
   const xh = o.horizonSeconds / 3600;
-  const sdAt = (xq: number) => sigma * Math.sqrt(1 + 1 / n + (xq - xbar) ** 2 / sxx);
+  const vif = inflation(residuals);
+  const sdAt = (xq: number) => sigma * Math.sqrt(1 + vif * (1 / n + (xq - xbar) ** 2 / sxx));
   const value = fit.predict(xh);
   const sdH = sdAt(xh);
-  const trendZ = (dir * fit.slope) / (sigma / Math.sqrt(sxx));
+  const trendZ = (dir * fit.slope) / (sigma * Math.sqrt(vif / sxx));
   const crossZ = (dir * (value - o.threshold)) / sdH;
-  const confidence = Math.min(normalCdf(trendZ), normalCdf(crossZ));
+  const df = Math.max(1, n - 2);
+  const confidence = Math.min(studentTCdf(trendZ, df), studentTCdf(crossZ, df));
   const current = fit.predict(0);
   let crossingH: number | undefined;
   if (dir * (current - o.threshold) >= 0) crossingH = 0;

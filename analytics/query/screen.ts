@@ -44,6 +44,36 @@ export async function screenSeries(client: PrometheusClient, selectorExpr: strin
   return out;
 }
 
+/** What nearTheLine filters on: a window, the line, the watched direction and the margin. */
+export interface NearTheLineOptions {
+  lookbackSeconds: number;
+  horizonSeconds: number;
+  threshold: number;
+  dir: 1 | -1;
+  margin: number;
+}
+
+/** nearTheLineQuery is nearTheLine's PromQL (backtests run it as a range query). */
+export function nearTheLineQuery(selectorExpr: string, o: NearTheLineOptions): string {
+  const bound = o.threshold - o.dir * o.margin;
+  return `predict_linear(${selectorExpr}[${formatDuration(o.lookbackSeconds)}], ${o.horizonSeconds}) ${o.dir > 0 ? '>' : '<'} ${bound}`;
+}
+
+/**
+ * nearTheLine asks Prometheus for the series whose `predict_linear` over the lookback comes within
+ * `margin` of the threshold at the horizon, and only those: one pass over the window's samples, and an
+ * answer as small as the number of series heading for trouble. A rule's further windows use it so that
+ * a five-minute window costs a cheap filter for the thousands of quiet series, not a fit each.
+ */
+export async function nearTheLine(client: PrometheusClient, selectorExpr: string, o: NearTheLineOptions & { now: number; signal?: AbortSignal }): Promise<ScreenedSeries[]> {
+  const res = await client.query(nearTheLineQuery(selectorExpr, o), { time: o.now, signal: o.signal });
+  if (res.data.resultType !== 'vector') return [];
+  return res.data.result.map((s) => {
+    const { __name__: _n, ...labels } = s.metric;
+    return { labels, linearValue: sampleValue(s.value) };
+  });
+}
+
 function escape(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }

@@ -3,8 +3,10 @@ import { sampleValue, type Labels } from '../../common/prometheus/types.js';
 import { InvalidParameterError, NoDetectorError } from '../errors.js';
 import { forecastSeries } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
-import { advance, type AlertState, type Observation } from './alert-state.js';
-import { forecastObservation, seconds, thresholdObservation } from './evaluate.js';
+import { nearTheLineQuery } from '../query/screen.js';
+import { advance, seriesKey, type AlertState, type Observation } from './alert-state.js';
+import { forecastObservation, nearTheLineOptions, seconds, thresholdObservation, windowOptions, type ForecastRecord } from './evaluate.js';
+import { forecastWindows, mergeWindows } from './forecast-windows.js';
 import type { ForecastRuleSpec, Rule, ThresholdRuleSpec } from './model.js';
 
 /** One stretch of time a rule would have fired for one series. */
@@ -78,40 +80,55 @@ async function backtestThreshold(rule: ThresholdRuleSpec, from: number, to: numb
 }
 
 async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal) {
-  const lookback = seconds(rule.lookback);
   const step = Math.max(seconds(rule.frequency), Math.ceil((to - from) / 500));
-  const plan = planForecastQuery(rule.expr, lookback, rule.points, to, rule.aggregate);
-  // The same block means the live rule fits, over the whole range plus one lookback before it.
-  plan.start = to - Math.ceil((to - from + lookback) / plan.step) * plan.step;
-  const blocks = (plan.end - plan.start) / plan.step + 1;
-  if (blocks > MAX_FORECAST_POINTS) {
-    throw new InvalidParameterError(`this backtest would fetch ${Math.round(blocks)} blocks of ${plan.step} s per series (lookback / points); narrow the range or raise the rule's lookback/points ratio (at most ${MAX_FORECAST_POINTS})`);
-  }
-  // Longer ranges than Prometheus's 11,000 points per query are fetched in pieces (see fetchSeriesPoints).
-  const series = await fetchSeriesPoints(client, plan, signal);
+  const windows = forecastWindows(rule);
+  // Per window, the same block means the live rule fits, over the whole range plus one lookback before it.
+  const fetched = await Promise.all(windows.map(async (w) => {
+    const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, to, rule.aggregate);
+    // Blocks aligned to multiples of the step, as the live rule's subquery returns them.
+    plan.end = Math.floor(to / plan.step) * plan.step;
+    plan.start = plan.end - Math.ceil((plan.end - from + w.lookbackSeconds) / plan.step) * plan.step;
+    const blocks = (plan.end - plan.start) / plan.step + 1;
+    if (blocks > MAX_FORECAST_POINTS) {
+      throw new InvalidParameterError(`this backtest would fetch ${Math.round(blocks)} blocks of ${plan.step} s per series (lookback / points); narrow the range or raise the rule's lookback/points ratio (at most ${MAX_FORECAST_POINTS})`);
+    }
+    // Longer ranges than Prometheus's 11,000 points per query are fetched in pieces (see fetchSeriesPoints).
+    // As live, a further window is fitted only where the series' linear forecast over it comes near the line.
+    const near = w.index > 0 && plan.metricName !== undefined ? new Map<string, Set<number>>() : undefined;
+    const [series, nearRes] = await Promise.all([
+      fetchSeriesPoints(client, plan, signal),
+      near ? client.queryRange(nearTheLineQuery(rule.expr, nearTheLineOptions(rule, w)), from, to, step, { signal }) : undefined,
+    ]);
+    for (const r of nearRes?.data.result ?? []) {
+      const { __name__: _n, ...labels } = r.metric;
+      near!.set(seriesKey(labels), new Set(r.values.map((p) => p[0])));
+    }
+    return { w, half: plan.step / 2, series, near };
+  }));
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
-  if (series.length * times.length > MAX_FORECAST_WORK) {
-    throw new InvalidParameterError(`this backtest would fit ${series.length} series at ${times.length} times; narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
+  const fits = fetched.reduce((n, f) => n + f.series.length, 0) * times.length;
+  if (fits > MAX_FORECAST_WORK) {
+    throw new InvalidParameterError(`this backtest would make ${fits} fits (series × windows × times); narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
   }
-  const opts = {
-    model: rule.model, degree: rule.degree, horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, op: rule.op,
-    minConfidence: rule.minConfidence, counter: rule.counter, minPoints: Math.min(6, rule.points),
-  };
   const observationsAt = (t: number): Observation[] => {
-    const out: Observation[] = [];
-    for (const s of series) {
+    const perWindow = fetched.map(({ w, half, series, near }) => series.filter((s) => !near || near.get(seriesKey(s.labels))?.has(t)).map((s): ForecastRecord => {
+      // The blocks that had ended by t (times are block middles), as the live rule sees them.
       let lo = 0;
-      while (lo < s.times.length && s.times[lo]! <= t - lookback) lo++;
+      while (lo < s.times.length && s.times[lo]! + half <= t - w.lookbackSeconds) lo++;
       let hi = lo;
-      while (hi < s.times.length && s.times[hi]! <= t) hi++;
-      const f = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), { ...opts, now: t });
-      const o = forecastObservation(rule, { labels: s.labels, forecast: f, ...(s.metricName ? { metricName: s.metricName } : {}) }, t * 1000);
+      while (hi < s.times.length && s.times[hi]! + half <= t) hi++;
+      const forecast = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), windowOptions(rule, w, t));
+      return { labels: s.labels, forecast, window: w, ...(s.metricName ? { metricName: s.metricName } : {}) };
+    }));
+    const out: Observation[] = [];
+    for (const rec of mergeWindows(perWindow)) {
+      const o = forecastObservation(rule, rec, t * 1000);
       if (o) out.push(o);
     }
     return out;
   };
-  return { step, evaluations: times.length, series: series.length, intervals: replay(times, observationsAt, seconds(rule.for)) };
+  return { step, evaluations: times.length, series: fetched[0]?.series.length ?? 0, intervals: replay(times, observationsAt, seconds(rule.for)) };
 }
 
 /**

@@ -3,9 +3,11 @@ import { sampleValue, type Labels } from '../../common/prometheus/types.js';
 import { NoDetectorError } from '../errors.js';
 import { forecastSeries, type Forecast } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
-import { candidatesPlan, screenSeries } from '../query/screen.js';
+import { blockCache } from '../query/block-cache.js';
+import { candidatesPlan, nearTheLine, screenSeries, type NearTheLineOptions } from '../query/screen.js';
 import { seriesKey, type Observation } from './alert-state.js';
 import { parseDuration } from './duration.js';
+import { forecastWindows, mergeWindows, type ForecastWindow } from './forecast-windows.js';
 import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from './model.js';
 import { VigilError } from '../../common/errors.js';
 
@@ -31,6 +33,8 @@ export interface ForecastRecord {
   labels: Labels;
   metricName?: string;
   forecast: Forecast;
+  /** The window the forecast comes from (the rule's own lookback and horizon when absent). */
+  window?: ForecastWindow;
 }
 
 /** The outcome of one evaluation: what each series looked like, and the forecasts when the rule makes them. */
@@ -83,7 +87,7 @@ async function evaluateThreshold(rule: ThresholdRuleSpec, ctx: EvalContext): Pro
 }
 
 /** forecastDetails renders a forecast for an alert's annotations. */
-export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true }, now: number, metricName?: string): Record<string, string> {
+export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true }, now: number, metricName?: string, window?: ForecastWindow): Record<string, string> {
   const d: Record<string, string> = {
     threshold: fmt(rule.threshold),
     op: rule.op,
@@ -91,7 +95,8 @@ export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true
     forecast_value: fmt(f.value),
     forecast_lower: fmt(f.lower),
     forecast_upper: fmt(f.upper),
-    horizon_seconds: String(seconds(rule.horizon)),
+    horizon_seconds: String(window?.horizonSeconds ?? seconds(rule.horizon)),
+    lookback_seconds: String(window?.lookbackSeconds ?? seconds(rule.lookback)),
     confidence: f.confidence.toFixed(3),
     model: rule.model,
   };
@@ -112,56 +117,108 @@ export function forecastObservation(rule: ForecastRuleSpec, rec: ForecastRecord,
   const hold = f.crossingSeconds !== undefined && f.confidence >= 0.5;
   const o: Observation = { labels: rec.labels, value: f.value, active: f.fires, hold };
   // Only alerts carry details; rendering them for the thousands of quiet series would cost more than the fit.
-  if (f.fires || hold) o.details = forecastDetails(rule, f, now, rec.metricName);
+  if (f.fires || hold) o.details = forecastDetails(rule, f, now, rec.metricName, rec.window);
   return o;
 }
 
-async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
+type WindowSeries = Awaited<ReturnType<typeof fetchSeriesPoints>>;
+
+/**
+ * fetchWindow asks Prometheus for one window's block means (after screening, for a large rule), or
+ * takes them from the block cache when the window's blocks have not moved since a settled fetch.
+ * Screened-out series come back as ready forecasts (`ok: false` with Prometheus's linear forecast).
+ */
+async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<{ series: WindowSeries; others: ForecastRecord[] }> {
   const nowS = ctx.now / 1000;
-  const plan = planForecastQuery(rule.expr, seconds(rule.lookback), rule.points, nowS, rule.aggregate);
+  const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, nowS, rule.aggregate);
   // Blocks aligned to multiples of the step, as the subquery returns them; the last one ends at or before now.
   plan.end = Math.floor(nowS / plan.step) * plan.step;
-  plan.start = plan.end - (rule.points - 1) * plan.step;
-  const forecasts: ForecastRecord[] = [];
-  let series: Awaited<ReturnType<typeof fetchSeriesPoints>> | undefined;
-  const dir = rule.op.startsWith('>') ? 1 : -1;
+  plan.start = plan.end - (w.points - 1) * plan.step;
   const screen = (ctx.screenAboveSeries ?? 0) > 0 && (ctx.previousSeries ?? 0) > ctx.screenAboveSeries! && plan.metricName !== undefined;
-  if (screen) {
+  const key = `${screen ? 'screened' : 'all'} ${plan.query} ${plan.step}`;
+  const cached = blockCache.get<{ series: WindowSeries; others: ForecastRecord[] }>(rule, w.index, key, plan.end);
+  if (cached) return cached;
+  const others: ForecastRecord[] = [];
+  let series: WindowSeries | undefined;
+  if (w.index > 0 && plan.metricName !== undefined) {
+    // A further window only matters where it predicts a crossing: fit just the series whose linear
+    // forecast over the window comes near the line (the others keep the rule's own window's forecast).
+    const near = await nearTheLine(ctx.client, rule.expr, { ...nearTheLineOptions(rule, w), now: nowS, signal: ctx.signal });
+    if (near.length <= MAX_CANDIDATES) {
+      const wanted = new Set(near.map((c) => seriesKey(c.labels)));
+      const fetched = near.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName, near, rule.aggregate), ctx.signal, 1, 'subquery') : [];
+      series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
+    }
+  } else if (screen) {
     // A large rule: Prometheus's predict_linear picks the series near their threshold; only those are fitted.
     const margin = Math.max(0.25 * Math.abs(rule.threshold), 1);
     const verdict = await screenSeries(ctx.client, rule.expr, {
-      lookbackSeconds: seconds(rule.lookback), horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, dir, margin, now: nowS, signal: ctx.signal,
+      lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1, margin, now: nowS, signal: ctx.signal,
     });
     if (verdict.candidates.length <= MAX_CANDIDATES) {
       const wanted = new Set(verdict.candidates.map((c) => seriesKey(c.labels)));
       const fetched = verdict.candidates.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName!, verdict.candidates, rule.aggregate), ctx.signal, 1, 'range') : [];
       series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
       for (const s of verdict.others) {
-        forecasts.push({
-          labels: s.labels, metricName: plan.metricName!,
+        others.push({
+          labels: s.labels, metricName: plan.metricName!, window: w,
           forecast: { ok: false, reason: `screened out: Prometheus's linear forecast (${s.linearValue.toPrecision(4)}) is more than ${margin} from the threshold`, points: 0, linearValue: s.linearValue },
         });
       }
     }
   }
   series ??= await fetchSeriesPoints(ctx.client, plan, ctx.signal, ctx.shards ?? 1, 'subquery');
-  const observations: Observation[] = [];
-  const opts = {
-    model: rule.model, degree: rule.degree, horizonSeconds: seconds(rule.horizon), threshold: rule.threshold, op: rule.op,
-    minConfidence: rule.minConfidence, counter: rule.counter, now: nowS, minPoints: Math.min(6, rule.points),
-  };
+  const out = { series, others };
+  blockCache.set(rule, w.index, key, plan.end, nowS, out);
+  return out;
+}
+
+/** evaluateWindow fits one window of a forecast rule for every series. */
+async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<ForecastRecord[]> {
+  const { series, others } = await fetchWindow(rule, w, ctx);
+  const forecasts: ForecastRecord[] = [...others];
+  const opts = windowOptions(rule, w, ctx.now / 1000);
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
-    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, opts) };
+    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, opts), window: w };
     if (s.metricName) rec.metricName = s.metricName;
     forecasts.push(rec);
-    const o = forecastObservation(rule, rec, ctx.now);
-    if (o) observations.push(o);
     // Let other rules and HTTP requests run between chunks of a large fit.
     if (i % 1000 === 999) {
       await new Promise<void>((r) => setImmediate(r));
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('aborted');
     }
+  }
+  return forecasts;
+}
+
+/** nearTheLineOptions: a further window is fitted for the series whose linear forecast comes within 25 % of the line. */
+export function nearTheLineOptions(rule: ForecastRuleSpec, w: ForecastWindow): NearTheLineOptions {
+  return {
+    lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1,
+    margin: Math.max(0.25 * Math.abs(rule.threshold), 1),
+  };
+}
+
+/** windowOptions are forecastSeries's options for one window of a rule, evaluated at `now` (unix seconds). */
+export function windowOptions(rule: ForecastRuleSpec, w: ForecastWindow, now: number) {
+  return {
+    model: rule.model, degree: rule.degree, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, op: rule.op,
+    minConfidence: w.minConfidence, counter: rule.counter, now, minPoints: Math.min(6, w.points),
+  };
+}
+
+/**
+ * evaluateForecast fits every window of the rule (one query each, asked at once so that Prometheus
+ * answers a short window while this process parses a long one) and keeps, per series, the window with
+ * the earliest confident crossing.
+ */
+async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
+  const forecasts = mergeWindows(await Promise.all(forecastWindows(rule).map((w) => evaluateWindow(rule, w, ctx))));
+  const observations: Observation[] = [];
+  for (const rec of forecasts) {
+    const o = forecastObservation(rule, rec, ctx.now);
+    if (o) observations.push(o);
   }
   return { observations, forecasts };
 }

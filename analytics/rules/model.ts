@@ -95,6 +95,24 @@ export const thresholdRuleSchema = z.strictObject({
   path: ['resolveValue'],
 });
 
+/**
+ * A further window of a forecast rule: the same series fitted again over a shorter (or longer) history
+ * with its own horizon, so that one rule catches both a slow trend (hours of history) and fast trouble
+ * (a disk a runaway log fills in minutes). A series fires when any window fires; the alert shows the
+ * window with the earliest confident crossing.
+ */
+export const forecastWindowSchema = z.strictObject({
+  lookback: duration('a lookback', DURATION_BOUNDS.lookback),
+  horizon: duration('a horizon', DURATION_BOUNDS.horizon),
+  /** Points fitted in this window (lookback/points blocks); default 10. */
+  points: z.number().int().min(8).max(1000).default(10),
+  /** This window's confidence gate; default the rule's `minConfidence`. */
+  minConfidence: z.number().min(0.5).max(0.999).optional(),
+}, { error: 'expected a window {lookback, horizon, points?, minConfidence?}' });
+
+/** ForecastWindowSpec is one validated entry of a forecast rule's `windows`. */
+export type ForecastWindowSpec = z.output<typeof forecastWindowSchema>;
+
 /** A forecast rule: fit `model` to `expr` over `lookback`, fire when it is predicted to cross `threshold` within `horizon`. */
 export const forecastRuleSchema = z.strictObject({
   ...base,
@@ -120,6 +138,8 @@ export const forecastRuleSchema = z.strictObject({
   aggregate: z.enum(['mean', 'median'], { error: 'expected mean or median' }).default('mean'),
   /** The series is a counter: any decrease is a reset. */
   counter: z.boolean().default(false),
+  /** Further windows fitted at every evaluation besides lookback/horizon/points (at most 4); default none. */
+  windows: z.array(forecastWindowSchema).max(4, { message: 'at most 4 windows' }).default([]),
   for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
 });
 

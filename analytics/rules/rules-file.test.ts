@@ -17,6 +17,10 @@ describe('the rules file', () => {
     expect(by['disk-high']).toMatchObject({ kind: 'threshold', value: 85, resolveValue: 82 });
     expect(by['disk-fill-forecast']).toMatchObject({ kind: 'forecast', threshold: 85, horizon: '4h' });
     expect(by['memory-forecast']).toMatchObject({ kind: 'forecast', threshold: 90 });
+    // Every forecast also fits its last five minutes, at the pace of that window, to catch fast trouble.
+    for (const id of ['disk-fill-forecast', 'memory-forecast', 'cpu-forecast']) {
+      expect(by[id], id).toMatchObject({ frequency: '30s', windows: [{ lookback: '5m', horizon: '15m', points: 10, minConfidence: 0.999 }] });
+    }
   });
 
   it('substitutes thresholds outside comments and names an unknown variable', () => {
