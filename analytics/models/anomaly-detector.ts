@@ -28,6 +28,10 @@ export interface AnomalyParams {
   tailQuantile: number;
   /** See tailQuantile (default 1.5); 0 turns the tail band off. */
   tailFactor: number;
+  /** …and at least rankFactor × the tailRank-th largest past |deviation|: an event seen that often (a nightly job) is normal (default 3; 0 off). */
+  tailRank: number;
+  /** See tailRank (default 1). */
+  rankFactor: number;
   /** Seasonal periods tried, in seconds (default a day and a week); the detector keeps the one that predicts best. */
   periods: number[];
 }
@@ -46,6 +50,8 @@ export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = {
   periods: [DAY_SECONDS, WEEK_SECONDS],
   tailQuantile: 0.995,
   tailFactor: 1.5,
+  tailRank: 3,
+  rankFactor: 1,
 };
 
 /** What the detector says about one point. */
@@ -88,8 +94,8 @@ export class AnomalyDetector {
   private seas: Float64Array[];
   private level: Float64Array[];
   private resid: Float64Array[];
-  /** Per scale: the block statistic of the chosen model. */
-  private blocks: Float64Array[];
+  /** Per model and scale: the block statistic of each point. */
+  private blocks: Float64Array[][];
   private n = 0;
   private model = 0;
   private sigma: number[] = [];
@@ -108,7 +114,7 @@ export class AnomalyDetector {
     this.seas = this.models.map(() => new Float64Array(cap));
     this.level = this.models.map(() => new Float64Array(cap));
     this.resid = this.models.map(() => new Float64Array(cap));
-    this.blocks = this.p.scales.map(() => new Float64Array(cap));
+    this.blocks = this.models.map(() => this.p.scales.map(() => new Float64Array(cap)));
   }
 
   /** Points seen and kept. */
@@ -144,10 +150,11 @@ export class AnomalyDetector {
     let dir: 'high' | 'low' = 'high';
     const warm = i >= this.p.minPoints && Number.isFinite(expected);
     const widen = 1 + 8 / Math.max(1, i);
+    for (let mm = 0; mm < this.models.length; mm++) {
+      for (let b = 0; b < this.p.scales.length; b++) this.blocks[mm]![b]![i] = this.blockStat(mm, i, this.p.scales[b]!);
+    }
     for (let b = 0; b < this.p.scales.length; b++) {
-      const len = this.p.scales[b]!;
-      const stat = this.blockStat(this.model, i, len);
-      this.blocks[b]![i] = stat;
+      const stat = this.blocks[m]![b]![i]!;
       const sigma = this.sigma[b];
       if (!warm || !Number.isFinite(stat) || sigma === undefined || !Number.isFinite(sigma)) continue;
       const half = Math.max(this.p.sensitivity * sigma * widen, this.p.tailFactor * (this.tail[b] ?? 0), this.floor, this.p.minDeviation);
@@ -179,6 +186,30 @@ export class AnomalyDetector {
       alert,
       period: this.models[m]!,
     };
+  }
+
+  /**
+   * forecast predicts the value at a future time t (unix seconds) from what has been seen: the
+   * seasonal value at t plus today's level, with a 95 % interval from the past errors of forecasts
+   * made that far ahead (their 2.5 % and 97.5 % quantiles). NaN fields while history is too short.
+   */
+  forecast(t: number): { value: number; lower: number; upper: number } {
+    const n = this.n;
+    const m = this.model;
+    const period = this.models[m]!;
+    const tol = Number.isFinite(this.step) ? this.step * 0.75 : 0;
+    const s = period === 0 ? 0 : seasonalValue(this.times, this.values, n, t, period, period === DAY_SECONDS ? 4 : 2, tol, 1);
+    const value = (Number.isFinite(s) ? s : 0) + (n > 0 ? this.levelOf(m, n) : NaN);
+    const h = Number.isFinite(this.step) && n > 0 ? Math.max(1, Math.round((t - this.times[n - 1]!) / this.step)) : 1;
+    const from = Math.max(h, n - this.p.historyPoints);
+    const errs = scratchErr.length >= n - from ? scratchErr : (scratchErr = new Float64Array(n - from));
+    const seas = this.seas[m]!;
+    const level = this.level[m]!;
+    // The error a forecast made h points earlier would have had: level known then, seasonal value now.
+    for (let j = from; j < n; j++) errs[j - from] = this.values[j]! - seas[j]! - level[j - h + 1]!;
+    // Empirical 2.5 % and 97.5 % quantiles of those errors: honest for the heavy tails real series have.
+    const sorted = sortedTail(errs, 0, Math.max(0, n - from));
+    return { value, lower: value + quantileSorted(sorted, 0.025), upper: value + quantileSorted(sorted, 0.975) };
   }
 
   /** levelOf is the median deseasonalised value of the last levelPoints points before i (NaN when none has a seasonal value). */
@@ -225,12 +256,14 @@ export class AnomalyDetector {
     const hfrom = Math.max(0, i - this.p.historyPoints);
     for (let b = 0; b < this.p.scales.length; b++) {
       const from2 = Math.max(hfrom, this.p.scales[b]!);
-      this.sigma[b] = cleanScale(this.blocks[b]!, from2, i);
+      const blk = this.blocks[best]![b]!;
+      this.sigma[b] = cleanScale(blk, from2, i);
       if (this.p.tailFactor > 0) {
-        const blk = this.blocks[b]!;
         const abs = scratchAbs.length >= i - from2 ? scratchAbs : (scratchAbs = new Float64Array(i - from2));
         for (let j = from2; j < i; j++) abs[j - from2] = Math.abs(blk[j]!);
-        this.tail[b] = quantileSorted(sortedTail(abs, 0, Math.max(0, i - from2)), this.p.tailQuantile);
+        const sorted = sortedTail(abs, 0, Math.max(0, i - from2));
+        const rank = this.p.tailRank > 0 && sorted.length >= this.p.tailRank ? sorted[sorted.length - this.p.tailRank]! : 0;
+        this.tail[b] = Math.max(quantileSorted(sorted, this.p.tailQuantile), (rank * this.p.rankFactor) / this.p.tailFactor);
       }
     }
     const s = sortedTail(this.values, hfrom, i);
@@ -251,10 +284,11 @@ export class AnomalyDetector {
     const shift = (a: Float64Array) => a.copyWithin(0, drop, this.n);
     shift(this.times);
     shift(this.values);
-    for (const a of [...this.seas, ...this.level, ...this.resid, ...this.blocks]) shift(a);
+    for (const a of [...this.seas, ...this.level, ...this.resid, ...this.blocks.flat()]) shift(a);
     this.n = keep;
   }
 }
 
 let scratchLevel = new Float64Array(64);
 let scratchAbs = new Float64Array(1024);
+let scratchErr = new Float64Array(1024);
