@@ -59,7 +59,19 @@ describe('AnomalyDetector', () => {
 
   it('alerts once per episode: the cooldown holds while the score stays high', () => {
     const out = run(1000, (i) => 10 + noise() + (i >= 600 && i < 610 ? 50 : 0));
-    expect(out.filter((p) => p.alert)).toHaveLength(1);
+    expect(out.flatMap((p, i) => (p.alert ? [i] : []))).toEqual([600]);
+  });
+
+  it('scores a burst of volatility that no single point makes anomalous (direction both only)', () => {
+    let z = 5;
+    const own = () => ((z = (z * 16807) % 2147483647) / 2147483647) - 0.5;
+    // Noise of ±0.5 for 1000 points, then ±3: no point is far outside, but the series is suddenly rough.
+    const f = (i: number) => 10 + (i >= 1000 ? 6 : 1) * own();
+    const out = run(1100, f, { tailFactor: 0, sensitivity: 50 });
+    expect(out.slice(0, 1000).some((p) => p.alert)).toBe(false);
+    expect(out.slice(1000, 1040).some((p) => p.alert)).toBe(true);
+    z = 5;
+    expect(run(1100, f, { tailFactor: 0, sensitivity: 50, direction: 'high' }).slice(1000).some((p) => p.alert)).toBe(false);
   });
 
   it('cleans the training window like seed 002: IQR-fenced deviation ignores outliers', () => {

@@ -32,6 +32,10 @@ export interface AnomalyParams {
   tailRank: number;
   /** See tailRank (default 1). */
   rankFactor: number;
+  /** Points of the short mean of |residual| / σ whose rise (variance bursts, frequent spikes) is scored too, for direction both; 0 turns it off (default 12). */
+  volatilityPoints: number;
+  /** Robust standard deviations (IQR / 1.349) of that short mean above its median, over its history, that score 1.0 (default 5). */
+  volatilityZ: number;
   /** Seasonal periods tried, in seconds (default a day and a week); the detector keeps the one that predicts best. */
   periods: number[];
 }
@@ -52,6 +56,8 @@ export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = {
   tailFactor: 1.5,
   tailRank: 3,
   rankFactor: 1,
+  volatilityPoints: 12,
+  volatilityZ: 5,
 };
 
 /** What the detector says about one point. */
@@ -100,6 +106,12 @@ export class AnomalyDetector {
   private model = 0;
   private sigma: number[] = [];
   private tail: number[] = [];
+  /** |residual|/σ per point, its short mean per point, and the mean and deviation of that mean. */
+  private absz: Float64Array;
+  private vol: Float64Array;
+  private volMean = NaN;
+  private volSd = NaN;
+  private volCount = 0;
   private floor = 0;
   private sinceRefresh = REFRESH;
   private lastAnomalous = -Infinity;
@@ -115,6 +127,8 @@ export class AnomalyDetector {
     this.level = this.models.map(() => new Float64Array(cap));
     this.resid = this.models.map(() => new Float64Array(cap));
     this.blocks = this.models.map(() => this.p.scales.map(() => new Float64Array(cap)));
+    this.absz = new Float64Array(cap);
+    this.vol = new Float64Array(cap);
   }
 
   /** Points seen and kept. */
@@ -164,6 +178,27 @@ export class AnomalyDetector {
       if (s > score) {
         score = s;
         dir = signed >= 0 ? 'high' : 'low';
+      }
+    }
+    // Volatility: the short mean of |residual|/σ against its own history.
+    const w = this.p.volatilityPoints;
+    const s1 = this.sigma[0];
+    this.absz[i] = s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!) ? Math.min(20, Math.abs(this.blocks[m]![0]![i]!) / s1) : NaN;
+    this.vol[i] = NaN;
+    if (w > 0 && i >= w) {
+      let sum = 0;
+      let k = 0;
+      for (let j = i - w + 1; j <= i; j++) if (Number.isFinite(this.absz[j]!)) { sum += this.absz[j]!; k++; }
+      if (k === w) this.vol[i] = sum / w;
+      // A burst has no side: it speaks for detectors watching both, once its own history is long
+      // enough (ten windows), and for points past the deviation floors.
+      const d0 = this.blocks[m]![0]![i]!;
+      if (warm && this.p.direction === 'both' && this.volCount >= 10 * w && Math.abs(d0) >= Math.max(this.floor, this.p.minDeviation) && Number.isFinite(this.vol[i]!) && this.volSd > 0) {
+        const vs = (this.vol[i]! - this.volMean) / (this.p.volatilityZ * this.volSd);
+        if (vs > score) {
+          score = vs;
+          dir = d0 >= 0 ? 'high' : 'low';
+        }
       }
     }
     this.n++;
@@ -266,6 +301,13 @@ export class AnomalyDetector {
         this.tail[b] = Math.max(quantileSorted(sorted, this.p.tailQuantile), (rank * this.p.rankFactor) / this.p.tailFactor);
       }
     }
+    if (this.p.volatilityPoints > 0) {
+      // Robust centre and spread of the short means: a past burst does not widen the yardstick.
+      const v = sortedTail(this.vol, hfrom, i);
+      this.volMean = quantileSorted(v, 0.5);
+      this.volSd = (quantileSorted(v, 0.75) - quantileSorted(v, 0.25)) / 1.349;
+      this.volCount = v.length;
+    }
     const s = sortedTail(this.values, hfrom, i);
     this.floor = this.p.minRelativeDeviation * (quantileSorted(s, 0.95) - quantileSorted(s, 0.05));
   }
@@ -284,7 +326,7 @@ export class AnomalyDetector {
     const shift = (a: Float64Array) => a.copyWithin(0, drop, this.n);
     shift(this.times);
     shift(this.values);
-    for (const a of [...this.seas, ...this.level, ...this.resid, ...this.blocks.flat()]) shift(a);
+    for (const a of [...this.seas, ...this.level, ...this.resid, ...this.blocks.flat(), this.absz, this.vol]) shift(a);
     this.n = keep;
   }
 }
