@@ -153,7 +153,8 @@ export class AnomalyDetector {
       this.level[m]![i] = lvl;
       expectedByModel.push(s + lvl);
     }
-    if (++this.sinceRefresh >= REFRESH) this.refresh(i);
+    // Refresh every 24 points, or every 1/64 of the history once it is long: statistics of thousands of points move slowly.
+    if (++this.sinceRefresh >= Math.max(REFRESH, i >> 6)) this.refresh(i);
     const m = this.model;
     const expected = Number.isFinite(expectedByModel[m]!) ? expectedByModel[m]! : expectedByModel[0]!;
     this.times[i] = t;
