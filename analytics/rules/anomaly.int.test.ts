@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '../../test/helpers/binaries.js';
 import { startPrometheus, type BackfillSeries, type TestPrometheus } from '../../test/helpers/prometheus.js';
 import { getJson, postJson, startAlertReceiver, startTestAnalytics, type AlertReceiver, type TestAnalytics } from '../testing/harness.js';
 
@@ -92,11 +94,18 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     expect(alarm.body.hosts['api-1:8080']!.alarm).toBe('ANOMALY');
   });
 
-  it('keeps the fitted history between evaluations and counts the cache', async () => {
+  it('keeps the fitted history between evaluations, counts the cache, and its metrics pass promtool check metrics', async () => {
     await svc.svc.engine.evaluate('latency', evalAt + 60_000);
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(Number(/vigil_analytics_cache_misses_total\{cache="anomaly_history"\} (\d+)/.exec(text)?.[1])).toBe(3);
     expect(Number(/vigil_analytics_cache_hits_total\{cache="anomaly_history"\} (\d+)/.exec(text)?.[1])).toBe(3);
+    expect(text).toMatch(/vigil_analytics_anomaly_upper\{instance="api-3:8080",job="api",metric_name="vigil_test_latency_seconds",rule="latency"\} [\d.]+/);
+    const promtool = requireBinary('promtool', 'PROMTOOL_BIN');
+    const out = await new Promise<{ code: number; output: string }>((resolve) => {
+      const p = execFile(promtool, ['check', 'metrics'], (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }));
+      p.stdin!.end(text);
+    });
+    expect(out).toEqual({ code: 0, output: '' });
   });
 
   it('stays quiet on the clean seasonal series over several days (backtest)', async () => {
