@@ -90,6 +90,13 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     expect(Number(high.annotations.lower)).toBeLessThan(Number(high.annotations.upper));
     expect(Number(high.annotations.upper)).toBeLessThan(2.4);
 
+    const scored = await getJson<{ anomalies: AnomalyView[] }>(`${svc.url}/api/v1/anomalies?min_score=1`);
+    expect(scored.body.anomalies.map((x) => x.labels.instance).sort()).toEqual(['api-1:8080', 'api-2:8080']);
+    const bad = await getJson<{ error: { code: string } }>(`${svc.url}/api/v1/anomalies?min_score=-1`);
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PARAMETER' } } });
+    const doc = await getJson<{ paths: Record<string, unknown> }>(`${svc.url}/api/v1/openapi.json`);
+    expect(Object.keys(doc.body.paths)).toContain('/api/v1/anomalies');
+
     const alarm = await getJson<{ alarm: string; hosts: Record<string, { alarm: string }> }>(`${svc.url}/api/v1/alarm`);
     expect(alarm.body.hosts['api-1:8080']!.alarm).toBe('ANOMALY');
   });
