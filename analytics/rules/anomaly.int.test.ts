@@ -135,6 +135,10 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     const a = receiver.alerts().find((x) => x.labels.rule_id === 'cpu-peers')!;
     expect(a.annotations.summary).toMatch(/^CPU usage 8\d(\.\d)? %, expected .* like its 5 peers on instance h3:9101$/);
     expect(a.annotations.direction).toBe('high');
+    // Its backtest over the last twenty minutes names the same host, and only it.
+    const bt = await postJson<{ intervals: Array<{ labels: Record<string, string> }> }>(`${svc.url}/api/v1/rules/cpu-peers/backtest`, { from: end - 1200, to: end });
+    expect(bt.status).toBe(200);
+    expect([...new Set(bt.body.intervals.map((i) => i.labels.instance))]).toEqual(['h3:9101']);
   });
 
   it('rejects bad detector parameters when the rule is stored', async () => {
