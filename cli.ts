@@ -93,6 +93,22 @@ program
   });
 
 program
+  .command('detect')
+  .description(
+    'Run the anomaly detector of the live anomaly rules over CSV files of timestamp,value, as a stream (the decision at row i uses rows 0..i only), ' +
+      'and write timestamp,value,anomaly_score,alert for each input under --output, mirroring sub-folders. One parameter set for every file.',
+  )
+  .requiredOption('--input <path>', 'a .csv file or a folder searched recursively for .csv files')
+  .requiredOption('--output <dir>', 'folder for the output files (created)')
+  .option('--direction <dir>', 'which deviations count: high, low or both (default both)')
+  .option('--sensitivity <n>', 'band half-width in robust standard deviations (default 4)')
+  .option('--min-deviation <n>', 'smallest deviation that can alert, in the series\' unit (default 0)')
+  .action(async (o: Record<string, string | undefined>) => {
+    const { detectCommand } = await import('./analytics/detect/command.js');
+    process.exitCode = await detectCommand(o);
+  });
+
+program
   .command('stack')
   .description(
     'Run the whole stack on this machine: Prometheus and Alertmanager (binaries on PATH) and every Vigil service, as supervised ' +

@@ -42,6 +42,11 @@ export interface ResultSources {
   forecastConfidence(): ResultSample[];
   alerts(): ResultSample[];
   ruleStatus(): ResultSample[];
+  anomalyScore(): ResultSample[];
+  anomalyExpected(): ResultSample[];
+  anomalyLower(): ResultSample[];
+  anomalyUpper(): ResultSample[];
+  outlierScore(): ResultSample[];
 }
 
 /** AnalyticsMetrics are the analytics service's own metrics (its health) on the registry it was given. */
@@ -54,6 +59,9 @@ export interface AnalyticsMetrics {
   prometheusUp: Gauge;
   notifications: Counter<'result'>;
   notifiedAlerts: Counter<'state'>;
+  /** Series an anomaly rule served from its cached history (hit) or fitted from fetched history (miss), by cache. */
+  cacheHits: Counter<'cache'>;
+  cacheMisses: Counter<'cache'>;
   /** Registers the result families (forecasts, alerts, rule status) read from the engine. */
   registerResults(sources: ResultSources): void;
   /** Removes a deleted rule's series. */
@@ -80,10 +88,14 @@ export function createMetrics(registry: Registry): AnalyticsMetrics {
   const prometheusUp = new Gauge({ name: 'vigil_analytics_prometheus_up', help: '1 when Prometheus answered the last readiness probe or query, 0 when it could not be reached.', registers: [registry] });
   const notifications = new Counter({ name: 'vigil_analytics_notifications_total', help: 'Batches of alerts posted to ALERTS_URL, by result (success, failure).', labelNames: ['result'], registers: [registry] });
   const notifiedAlerts = new Counter({ name: 'vigil_analytics_notified_alerts_total', help: 'Alerts delivered to ALERTS_URL, by state (firing, resolved).', labelNames: ['state'], registers: [registry] });
+  const cacheHits = new Counter({ name: 'vigil_analytics_cache_hits_total', help: 'Series whose history an evaluation found in the cache (only newer points were fetched), by cache.', labelNames: ['cache'], registers: [registry] });
+  const cacheMisses = new Counter({ name: 'vigil_analytics_cache_misses_total', help: 'Series whose whole history an evaluation had to fetch and fit (first evaluation, refit, new series), by cache.', labelNames: ['cache'], registers: [registry] });
+  cacheHits.inc({ cache: 'anomaly_history' }, 0);
+  cacheMisses.inc({ cache: 'anomaly_history' }, 0);
   for (const r of ['success', 'failure']) notifications.inc({ result: r }, 0);
   for (const s of ['firing', 'resolved']) notifiedAlerts.inc({ state: s }, 0);
   return {
-    evaluations, failures, duration, lastEvaluation, series, prometheusUp, notifications, notifiedAlerts,
+    evaluations, failures, duration, lastEvaluation, series, prometheusUp, notifications, notifiedAlerts, cacheHits, cacheMisses,
     registerResults(src) {
       const families = [
         new ResultFamily('vigil_analytics_forecast_value', 'Forecast of a series at the rule\'s horizon; labels: rule, the series\' own labels, metric_name.', src.forecastValue),
@@ -91,6 +103,11 @@ export function createMetrics(registry: Registry): AnalyticsMetrics {
         new ResultFamily('vigil_analytics_forecast_upper', 'Upper edge of the 95 % prediction interval at the horizon.', src.forecastUpper),
         new ResultFamily('vigil_analytics_forecast_crossing_seconds', 'Seconds until the forecast crosses the rule\'s threshold (0 when past it); absent when no crossing is predicted within the horizon.', src.forecastCrossing),
         new ResultFamily('vigil_analytics_forecast_confidence_ratio', 'Probability (0-1) that the series trends towards the threshold and is past it at the horizon.', src.forecastConfidence),
+        new ResultFamily('vigil_analytics_anomaly_score', 'Anomaly score of a series\'s latest point: |deviation| / band half-width, 1 at the band\'s edge; labels: the series\' labels, metric_name, the rule\'s labels, rule.', src.anomalyScore),
+        new ResultFamily('vigil_analytics_anomaly_expected', 'Value the anomaly detector expected for the latest point (level, trend and seasonality).', src.anomalyExpected),
+        new ResultFamily('vigil_analytics_anomaly_lower', 'Lower edge of the anomaly band (score 1).', src.anomalyLower),
+        new ResultFamily('vigil_analytics_anomaly_upper', 'Upper edge of the anomaly band (score 1).', src.anomalyUpper),
+        new ResultFamily('vigil_analytics_outlier_score', 'Distance of a series from the median of its peer group, in units of the group\'s robust spread; 1 at the band\'s edge.', src.outlierScore),
         new ResultFamily('vigil_analytics_alerts', 'Pending and firing alerts of analytics rules, 1 per alert (like Prometheus\'s ALERTS); labels: the alert\'s labels and alertstate.', src.alerts),
         new ResultFamily('vigil_analytics_rule_status', 'A rule\'s last evaluation status, 1 for the current one: ok, error, no_detector (anomaly/outlier rule without a detector installed), pending (not evaluated yet) or disabled.', src.ruleStatus),
       ];

@@ -75,9 +75,10 @@ describe('analytics across a restart', () => {
     const { body } = await getJson<{ rules: Array<Record<string, unknown>> }>(`${second.url}/api/v1/rules`);
     const strip = ({ status: _s, ...r }: Record<string, unknown>) => r;
     expect(body.rules.map(strip)).toEqual(created.slice(1));
-    // The anomaly rule is carried, and says plainly that no detector is installed yet.
+    // The anomaly rule is carried with its parameters and evaluated: it asks Prometheus for its history (unreachable here).
     const rt = await second.svc.engine.evaluate('lat-anomaly');
-    expect(rt?.health).toBe('no_detector');
-    expect(rt?.lastError).toMatch(/no anomaly detector is installed/);
+    expect(rt?.rule).toMatchObject({ kind: 'anomaly', params: { sensitivity: 3 } });
+    expect(rt?.health).toBe('error');
+    expect(rt?.lastError).toMatch(/cannot reach Prometheus/);
   });
 });

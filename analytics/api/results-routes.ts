@@ -2,10 +2,12 @@ import { Router } from 'express';
 import type { RuleEngine } from '../rules/engine.js';
 import { toPostableAlert } from '../notify/alert-payload.js';
 import { seconds } from '../rules/evaluate.js';
+import { InvalidParameterError } from '../errors.js';
 
 /**
  * resultsRoutes serves what the engine computed: `GET /api/v1/forecasts` (the last forecast of every
- * series of every forecast rule) and `GET /api/v1/alerts` (every pending, firing and recently resolved
+ * series of every forecast rule), `GET /api/v1/anomalies` (the latest result of every anomaly and
+ * outlier rule's series) and `GET /api/v1/alerts` (every pending, firing and recently resolved
  * alert, in Alertmanager's shape plus its state, and each rule's health).
  */
 export function resultsRoutes(engine: RuleEngine, dashboardUrl: string): Router {
@@ -39,6 +41,32 @@ export function resultsRoutes(engine: RuleEngine, dashboardUrl: string): Router 
       }
     }
     res.json({ forecasts });
+  });
+  r.get('/api/v1/anomalies', (req, res) => {
+    const only = typeof req.query.rule === 'string' ? req.query.rule : undefined;
+    const min = req.query.min_score === undefined ? 0 : Number(req.query.min_score);
+    if (!Number.isFinite(min) || min < 0) throw new InvalidParameterError('min_score: expected a number ≥ 0');
+    const anomalies = [];
+    for (const rt of engine.all()) {
+      if (only && rt.rule.id !== only) continue;
+      const evaluatedAt = new Date(rt.lastEvaluation ?? 0).toISOString();
+      for (const a of rt.anomalies ?? []) {
+        if (a.score < min) continue;
+        anomalies.push({
+          rule: rt.rule.id, kind: 'anomaly', labels: a.labels, metric: a.metricName ?? null, evaluatedAt, time: new Date(a.time * 1000).toISOString(),
+          value: a.value, expected: a.expected, lower: a.lower, upper: a.upper, score: a.score, direction: a.direction,
+          seasonality: a.period === 86_400 ? 'daily' : a.period === 604_800 ? 'weekly' : 'none',
+        });
+      }
+      for (const o of rt.outliers ?? []) {
+        if (o.score < min) continue;
+        anomalies.push({
+          rule: rt.rule.id, kind: 'outlier', labels: o.labels, metric: o.metricName ?? null, evaluatedAt, time: null,
+          value: o.value, expected: o.expected, lower: o.lower, upper: o.upper, score: o.score, direction: o.direction, group: o.group, peers: o.peers,
+        });
+      }
+    }
+    res.json({ anomalies });
   });
   r.get('/api/v1/alerts', (_req, res) => {
     const alerts = [];

@@ -6,8 +6,8 @@ import type { RuleEngine } from '../rules/engine.js';
 import { formatDuration } from '../rules/duration.js';
 import { parseWindow } from './params.js';
 
-/** Seed 001's alarm colours: RED for a firing threshold rule, AMBER for a firing forecast, GREEN otherwise. */
-export type AlarmColour = 'RED' | 'AMBER' | 'GREEN';
+/** Seed 001's alarm colours: RED for a firing threshold rule, AMBER for a firing forecast, ANOMALY for a firing anomaly or outlier rule, GREEN otherwise. */
+export type AlarmColour = 'RED' | 'AMBER' | 'ANOMALY' | 'GREEN';
 
 const NO_INSTANCE = '(none)';
 
@@ -22,7 +22,7 @@ function matrix(r: QueryResult): Array<{ metric: Record<string, string>; values:
 /**
  * usageRoutes serves seed 001's endpoints over Prometheus's data: `GET /api/v1/usage?window=5m` (mean
  * CPU and memory per host and per process over the window), `GET /api/v1/usage/detailed` (the samples)
- * and `GET /api/v1/alarm` (RED / AMBER / GREEN per host from the rules' firing alerts).
+ * and `GET /api/v1/alarm` (RED / AMBER / ANOMALY / GREEN per host from the rules' firing alerts).
  */
 export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: UsageMetrics): Router {
   const r = Router();
@@ -85,9 +85,9 @@ export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: Usa
     } catch {
       // Without Prometheus the alarm still reflects the rules' last known states.
     }
-    const rank: Record<AlarmColour, number> = { GREEN: 0, AMBER: 1, RED: 2 };
+    const rank: Record<AlarmColour, number> = { GREEN: 0, ANOMALY: 1, AMBER: 2, RED: 3 };
     for (const rt of engine.all()) {
-      const colour: AlarmColour | undefined = rt.rule.kind === 'threshold' ? 'RED' : rt.rule.kind === 'forecast' ? 'AMBER' : undefined;
+      const colour: AlarmColour = rt.rule.kind === 'threshold' ? 'RED' : rt.rule.kind === 'forecast' ? 'AMBER' : 'ANOMALY';
       if (!colour) continue;
       for (const s of rt.states.values()) {
         if (s.phase !== 'firing') continue;

@@ -56,6 +56,16 @@ export function describe(rule: Rule, state: AlertState): { summary: string; desc
       `, confidence ${d.confidence}.`;
     return { summary, description };
   }
+  if (rule.kind === 'anomaly' || rule.kind === 'outlier') {
+    // "p99 latency 2.4 s, expected 300–600 ms at this hour" (written by the detector, which knows the unit and the season).
+    const text = d.summary_text ?? `${what} ${d.value ?? state.value}, expected ${d.lower ?? '?'}–${d.upper ?? '?'}`;
+    const summary = `${text}${at}`;
+    const side = d.direction === 'low' ? 'below' : 'above';
+    const description = rule.kind === 'anomaly'
+      ? `${rule.name}: ${text}${at}; ${side} its expected band (score ${d.score ?? '?'}, 1 is the band's edge).`
+      : `${rule.name}: ${text}${at}; ${side} the ${d.peers ?? ''} members of its peer group, whose median is ${d.group_median ?? d.expected ?? '?'} (score ${d.score ?? '?'}).`.replace('  ', ' ');
+    return { summary, description };
+  }
   const summary = `${what}${at} is ${d.value ?? state.value} (threshold ${d.op ?? ''} ${d.threshold ?? ''})`.replace(/\s+\)/, ')');
   const description = `${rule.name}: ${what}${at} is ${d.value ?? state.value}, ${d.op ?? ''} the threshold ${d.threshold ?? ''}` +
     (d.resolve_value ? `; it resolves once back past ${d.resolve_value}` : '') + '.';

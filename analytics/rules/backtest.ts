@@ -1,6 +1,7 @@
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type Labels } from '../../common/prometheus/types.js';
-import { InvalidParameterError, NoDetectorError } from '../errors.js';
+import { InvalidParameterError } from '../errors.js';
+import { planAnomalyBacktest, planOutlierBacktest } from './backtest-detector.js';
 import { forecastSeries } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
 import { nearTheLineQuery } from '../query/screen.js';
@@ -141,6 +142,9 @@ export async function backtest(rule: Rule, from: number, to: number, client: Pro
   let r;
   if (rule.kind === 'threshold') r = await backtestThreshold(rule, from, to, client, signal);
   else if (rule.kind === 'forecast') r = await backtestForecast(rule, from, to, client, signal);
-  else throw new NoDetectorError(rule.kind);
+  else {
+    const plan = await (rule.kind === 'anomaly' ? planAnomalyBacktest : planOutlierBacktest)(rule, from, to, client, signal);
+    r = { step: plan.step, evaluations: plan.times.length, series: plan.series, intervals: replay(plan.times, plan.observationsAt, seconds(rule.for)) };
+  }
   return { rule: rule.id, from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString(), ...r };
 }

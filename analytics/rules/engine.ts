@@ -8,6 +8,8 @@ import type { AlertSender } from '../notify/alert-sender.js';
 import type { PrometheusHealth } from '../query/prometheus-health.js';
 import { advance, type AlertState } from './alert-state.js';
 import { evaluateRule, seconds, type ForecastRecord } from './evaluate.js';
+import { newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
+import type { OutlierRecord } from './outlier-eval.js';
 import type { Rule } from './model.js';
 
 /** A rule's evaluation status. */
@@ -18,6 +20,11 @@ export interface RuleRuntime {
   rule: Rule;
   states: Map<string, AlertState>;
   forecasts: ForecastRecord[];
+  /** Anomaly rules: the latest result per series, and the fitted detectors between evaluations. */
+  anomalies?: AnomalyRecord[];
+  anomalyCache?: AnomalyCache;
+  /** Outlier rules: the latest result per member. */
+  outliers?: OutlierRecord[];
   health: RuleHealth;
   lastError?: string;
   lastEvaluation?: number;
@@ -100,6 +107,7 @@ export class RuleEngine {
         this.background(this.resolveAll(old), old);
       }
       const rt: RuleRuntime = { rule, states: new Map(), forecasts: [], health: rule.enabled ? 'pending' : 'disabled' };
+      if (rule.kind === 'anomaly') rt.anomalyCache = newAnomalyCache();
       this.runtimes.set(rule.id, rt);
       if (this.running) this.schedule(rt, 0);
     }
@@ -167,12 +175,15 @@ export class RuleEngine {
       const ev = await Promise.race([evaluateRule(rule, {
         client: this.deps.client, now, signal: ac.signal, shards: this.deps.queryShards ?? 1,
         screenAboveSeries: this.deps.screenAboveSeries ?? 0, previousSeries: rt.forecasts.length,
+        anomalyCache: rt.anomalyCache, countCache: (hit, n) => { if (n > 0) (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'anomaly_history' }, n); },
       }), timeout]);
       advance(rt.states, ev.observations, now, seconds(rule.for));
       if (ev.forecasts) rt.forecasts = ev.forecasts;
+      if (ev.anomalies) rt.anomalies = ev.anomalies;
+      if (ev.outliers) rt.outliers = ev.outliers;
       rt.health = 'ok';
       rt.lastError = undefined;
-      metrics.series.set({ rule: rule.id }, ev.forecasts?.length ?? ev.observations.length);
+      metrics.series.set({ rule: rule.id }, ev.forecasts?.length ?? ev.anomalies?.length ?? ev.outliers?.length ?? ev.observations.length);
       this.deps.health.report(true);
     } catch (err) {
       if (err instanceof NoDetectorError) {
@@ -229,7 +240,23 @@ export class RuleEngine {
       }
       return out;
     };
+    const detectorFamily = (pick: (r: AnomalyRecord | OutlierRecord) => number, kind: 'anomaly' | 'outlier') => (): ResultSample[] => {
+      const out: ResultSample[] = [];
+      for (const rt of this.runtimes.values()) {
+        for (const rec of (kind === 'anomaly' ? rt.anomalies : rt.outliers) ?? []) {
+          const v = pick(rec);
+          if (!Number.isFinite(v)) continue;
+          out.push({ labels: { ...rec.labels, ...(rec.metricName ? { metric_name: rec.metricName } : {}), ...rt.rule.labels, rule: rt.rule.id }, value: v });
+        }
+      }
+      return out;
+    };
     return {
+      anomalyScore: detectorFamily((r) => r.score, 'anomaly'),
+      anomalyExpected: detectorFamily((r) => r.expected, 'anomaly'),
+      anomalyLower: detectorFamily((r) => r.lower, 'anomaly'),
+      anomalyUpper: detectorFamily((r) => r.upper, 'anomaly'),
+      outlierScore: detectorFamily((r) => r.score, 'outlier'),
       forecastValue: forecastFamily((r) => (r.forecast.ok ? r.forecast.value : r.forecast.linearValue)),
       forecastLower: forecastFamily((r) => (r.forecast.ok ? r.forecast.lower : undefined)),
       forecastUpper: forecastFamily((r) => (r.forecast.ok ? r.forecast.upper : undefined)),

@@ -1,6 +1,5 @@
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type Labels } from '../../common/prometheus/types.js';
-import { NoDetectorError } from '../errors.js';
 import { forecastSeries, type Forecast } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
 import { blockCache } from '../query/block-cache.js';
@@ -10,6 +9,8 @@ import { parseDuration } from './duration.js';
 import { forecastWindows, mergeWindows, type ForecastWindow } from './forecast-windows.js';
 import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from './model.js';
 import { VigilError } from '../../common/errors.js';
+import { evaluateAnomaly, newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
+import { evaluateOutlier, type OutlierRecord } from './outlier-eval.js';
 
 /** What an evaluation needs: the client, the evaluation time and a signal that aborts it. */
 export interface EvalContext {
@@ -23,6 +24,10 @@ export interface EvalContext {
   screenAboveSeries?: number;
   /** Series the rule's previous evaluation saw. */
   previousSeries?: number;
+  /** An anomaly rule's fitted detectors and history, kept between evaluations by the engine. */
+  anomalyCache?: AnomalyCache;
+  /** Counts an anomaly rule's series served from the cache (hit) or fitted from fetched history (miss). */
+  countCache?: (hit: boolean, n: number) => void;
 }
 
 /** Candidates beyond which screening gives up and every series is fitted. */
@@ -41,6 +46,10 @@ export interface ForecastRecord {
 export interface Evaluation {
   observations: Observation[];
   forecasts?: ForecastRecord[];
+  /** Anomaly rules: each series' latest point against its expected band. */
+  anomalies?: AnomalyRecord[];
+  /** Outlier rules: each member against its peers. */
+  outliers?: OutlierRecord[];
 }
 
 /** seconds reads a duration that validation already accepted. */
@@ -223,17 +232,18 @@ async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promi
   return { observations, forecasts };
 }
 
-/**
- * evaluateRule runs one evaluation of a rule at `ctx.now`. Anomaly and outlier rules throw
- * NoDetectorError: their detectors are not installed in this version, and the engine reports that
- * rather than pretending all is well.
- */
+/** evaluateRule runs one evaluation of a rule at `ctx.now`. */
 export async function evaluateRule(rule: RuleSpec, ctx: EvalContext): Promise<Evaluation> {
   switch (rule.kind) {
     case 'threshold': return evaluateThreshold(rule, ctx);
     case 'forecast': return evaluateForecast(rule, ctx);
-    case 'anomaly':
-    case 'outlier':
-      throw new NoDetectorError(rule.kind);
+    case 'anomaly': {
+      const r = await evaluateAnomaly(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache: ctx.anomalyCache ?? newAnomalyCache(), countCache: ctx.countCache });
+      return { observations: r.observations, anomalies: r.anomalies };
+    }
+    case 'outlier': {
+      const r = await evaluateOutlier(rule, ctx);
+      return { observations: r.observations, outliers: r.outliers };
+    }
   }
 }

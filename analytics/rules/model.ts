@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
+import { paramsProblems } from './detector-params.js';
 
 /** Kinds of rule: what the evaluation does with the expression. */
 export const RULE_KINDS = ['threshold', 'forecast', 'anomaly', 'outlier'] as const;
@@ -150,6 +151,9 @@ export const detectorRuleSchema = z.strictObject({
   /** Detector parameters (sensitivity, seasonality, peers…), passed to the detector unchanged. */
   params: z.record(z.string(), z.unknown()).default({}),
   for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
+}).superRefine((r, ctx) => {
+  // The detector's parameters are checked when the rule is stored, not at its first evaluation.
+  for (const p of paramsProblems(r.kind, r.params)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.') });
 });
 
 /** ruleInputSchema is a rule as the API and the YAML file accept it (defaults filled in on parse). */
