@@ -34,7 +34,7 @@ describe('forecast windows', () => {
       }
       return 'accepted';
     };
-    expect(field([{ lookback: '30s', horizon: '15m' }])).toMatch(/^windows\[0\]\.lookback: .*at least 60 s/);
+    expect(field([{ lookback: '30s', horizon: '15m' }])).toMatch(/^windows\[0\]\.lookback: .*between 60 s/);
     expect(field([{ lookback: '5m' }])).toMatch(/^windows\[0\]\.horizon/);
     expect(field([{ lookback: '5m', horizon: '15m', points: 3 }])).toMatch(/^windows\[0\]\.points/);
     expect(field([{ lookback: '5m', horizon: '15m', minConfidence: 1 }])).toMatch(/^windows\[0\]\.minConfidence/);
