@@ -1,0 +1,43 @@
+import './styles/app.css';
+import { api } from './api';
+import { startBanner } from './components/banner';
+import { route, startRouter } from './router';
+import { mountOverview } from './pages/overview';
+import { mountServer } from './pages/server';
+import { mountAlerts } from './pages/alerts';
+import { mountAlert } from './pages/alert';
+import { mountRules } from './pages/rules';
+import { mountQuery } from './pages/query';
+import { navigate } from './router';
+
+route(/^\/$/, 'overview', 'Overview', (ctx) => {
+  // Analytics' generatorURL is DASHBOARD_URL/?rule=<id>: open that rule on the Rules page.
+  const rule = ctx.query.get('rule');
+  if (rule) {
+    queueMicrotask(() => navigate(`/rules?rule=${encodeURIComponent(rule)}`, true));
+    return {};
+  }
+  return mountOverview(ctx);
+});
+route(/^\/servers\/([^/]+)$/, 'overview', 'Server', mountServer);
+route(/^\/alerts$/, 'alerts', 'Alerts', mountAlerts);
+route(/^\/alerts\/([^/]+)$/, 'alerts', 'Alert', mountAlert);
+route(/^\/rules$/, 'rules', 'Rules', mountRules);
+route(/^\/query$/, 'query', 'Query', mountQuery);
+
+startBanner(document.getElementById('banner')!);
+startRouter(document.getElementById('app')!);
+
+// The firing-alerts count in the navigation.
+const badge = document.getElementById('firing-count')!;
+async function refreshBadge(): Promise<void> {
+  try {
+    const r = await api<{ alerts: unknown[] }>('/api/alerts/v1/alerts?state=firing');
+    badge.textContent = String(r.alerts.length);
+    badge.hidden = r.alerts.length === 0;
+  } catch {
+    badge.hidden = true;
+  }
+}
+void refreshBadge();
+setInterval(() => void refreshBadge(), 15_000);
