@@ -10,7 +10,7 @@ import { buildServers, createJsonGetter, SparklineCache } from './api/servers.js
 import { mountApiRoutes } from './api/routes.js';
 import { UpstreamMonitor } from './api/upstream-monitor.js';
 import { authGate, Authenticator } from './auth/gate.js';
-import { mountLoginRoutes } from './auth/login.js';
+import { mountLoginRoutes, mountLogoutRoute } from './auth/login.js';
 import type { DashboardConfig } from './config.js';
 import { mountDiscoveryRoutes, SD_PATH } from './discovery/routes.js';
 import { RegistrationStore } from './discovery/registration-store.js';
@@ -136,6 +136,7 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
       a.use(helmet({ contentSecurityPolicy: CSP, strictTransportSecurity: false }));
       mountLoginRoutes(a, auth);
       a.use(authGate(auth));
+      mountLogoutRoute(a);
       a.use('/api', apiLimiter);
       mountApiRoutes(a, { monitor, buildServers: servers, auth });
       mountPrometheusProxy(a, { name: 'prometheus', url: config.prometheusUrl, timeoutMs, monitor });

@@ -40,7 +40,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 
 /**
  * mountLoginRoutes adds `GET /login` (the form), `POST /login` (checks the token, sets the HttpOnly,
- * SameSite=Strict session cookie, 303 to `next`) and `POST /logout`. Login attempts are rate-limited.
+ * SameSite=Strict session cookie, 303 to `next`). Login attempts are rate-limited.
  */
 export function mountLoginRoutes(app: Express, auth: Authenticator): void {
   const limiter = rateLimit({
@@ -73,6 +73,10 @@ export function mountLoginRoutes(app: Express, auth: Authenticator): void {
     });
     res.redirect(303, next);
   });
+}
+
+/** mountLogoutRoute adds `POST /logout` (clears the session cookie); mounted behind the token gate like everything else. */
+export function mountLogoutRoute(app: Express): void {
   app.post('/logout', (req, res) => {
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
     res.redirect(303, '/login');
