@@ -9,6 +9,7 @@ import { mountAlert } from './pages/alert';
 import { mountRules } from './pages/rules';
 import { mountQuery } from './pages/query';
 import { navigate } from './router';
+import { live } from './live';
 
 route(/^\/$/, 'overview', 'Overview', (ctx) => {
   // Analytics' generatorURL is DASHBOARD_URL/?rule=<id>: open that rule on the Rules page.
@@ -26,6 +27,7 @@ route(/^\/rules$/, 'rules', 'Rules', mountRules);
 route(/^\/query$/, 'query', 'Query', mountQuery);
 
 startBanner(document.getElementById('banner')!);
+live(); // one connection for every page: upstream status pushes, and the live views
 startRouter(document.getElementById('app')!);
 
 // The firing-alerts count in the navigation.

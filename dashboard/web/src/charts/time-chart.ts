@@ -54,6 +54,16 @@ function fmt(unit: Unit, v: number): string {
   return num(v);
 }
 
+/** Steps between time ticks (s): round clock times. */
+const TICK_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800];
+
+/** tickLabel formats a time tick for the span the axis covers (ms): seconds for minutes, dates for days. */
+function tickLabel(ms: number, span: number): string {
+  const d = new Date(ms);
+  if (span > 2 * 86_400_000) return d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + (span < 8 * 86_400_000 ? ` ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : '');
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: span < 300_000 ? '2-digit' : undefined, hour12: false });
+}
+
 interface Extras {
   shades: Array<{ from: number; to: number }>;
   thresholds: Array<{ value: number; label: string }>;
@@ -103,7 +113,7 @@ export class TimeChart {
   private chart: Chart<'line', XY[]>;
   private offTheme: () => void;
 
-  constructor(private readonly unit: Unit, opts: { yMin?: number; yMax?: number; height?: number; legend?: boolean } = {}) {
+  constructor(public unit: Unit, opts: { yMin?: number; yMax?: number; height?: number; legend?: boolean } = {}) {
     this.el = document.createElement('div');
     this.el.className = 'chart';
     if (opts.height) this.el.style.height = `${opts.height}px`;
@@ -122,15 +132,28 @@ export class TimeChart {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 1.6, tension: 0 } },
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 7, maxRotation: 0, callback: (v) => clock(Number(v)) }, grid: {} },
-          y: { min: opts.yMin, max: opts.yMax, beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => fmt(unit, Number(v)) }, grid: {} },
+          x: {
+            type: 'linear',
+            // Ticks on round clock times (multiples of the step in local time), not at the range's edge.
+            afterBuildTicks: (axis) => {
+              const step = (axis.options as unknown as { ticks: { stepSize?: number } }).ticks.stepSize;
+              if (!step) return;
+              const off = new Date(axis.min).getTimezoneOffset() * 60_000;
+              const ticks = [];
+              for (let v = Math.ceil((axis.min - off) / step) * step + off; v <= axis.max; v += step) ticks.push({ value: v });
+              if (ticks.length >= 2) axis.ticks = ticks;
+            },
+            ticks: { maxTicksLimit: 8, maxRotation: 0, includeBounds: false, callback: (v, _i, ticks) => tickLabel(Number(v), (ticks[ticks.length - 1]?.value ?? 0) - (ticks[0]?.value ?? 0)) },
+            grid: {},
+          },
+          y: { min: opts.yMin, max: opts.yMax, beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => fmt(this.unit, Number(v)) }, grid: {} },
         },
         plugins: {
           legend: { display: opts.legend ?? true, position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, usePointStyle: false, filter: (item) => !item.text.startsWith('_') } },
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0, true) : ''),
-              label: (item) => `${item.dataset.label?.replace(/^_/, '') ?? ''}: ${fmt(unit, item.parsed.y ?? NaN)}`,
+              label: (item) => `${item.dataset.label?.replace(/^_/, '') ?? ''}: ${fmt(this.unit, item.parsed.y ?? NaN)}`,
             },
           },
           ...({ vigilExtras: { shades: [], thresholds: [] } satisfies Extras } as object),
@@ -175,9 +198,19 @@ export class TimeChart {
     const ex = (this.chart.options.plugins as unknown as { vigilExtras: Extras }).vigilExtras;
     ex.shades = c.shades ?? [];
     ex.thresholds = c.thresholds ?? [];
-    const xs = this.chart.options.scales!.x!;
+    const xs = this.chart.options.scales!.x! as { min?: number; max?: number; ticks: { stepSize?: number } };
     xs.min = c.range ? c.range.from * 1000 : undefined;
     xs.max = c.range ? c.range.to * 1000 : undefined;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const l of c.lines) {
+      if (l.points.length) {
+        lo = Math.min(lo, l.points[0]![0]);
+        hi = Math.max(hi, l.points[l.points.length - 1]![0]);
+      }
+    }
+    const span = c.range ? c.range.to - c.range.from : hi - lo;
+    xs.ticks.stepSize = Number.isFinite(span) && span > 0 ? (TICK_STEPS.find((s) => span / s <= 7) ?? 604_800) * 1000 : undefined;
     this.chart.update('none');
     let n = 0;
     let last = 0;

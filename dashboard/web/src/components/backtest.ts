@@ -18,6 +18,7 @@ export function backtestPanel(rule: RuleView): { el: HTMLElement; destroy(): voi
   const summary = h('div', { class: 'muted small result-meta', id: 'backtest-summary' });
   const chart = new TimeChart('number', { height: 260 });
   const list = h('div', { class: 'table-wrap' });
+  chart.el.hidden = true;
   const el = h('section', { class: 'panel', id: 'backtest', data: { panel: 'backtest' } },
     h('h2', { text: `Backtest: ${rule.name}` }),
     h('p', { class: 'muted small', text: 'Replays the rule over history with the live logic: the shaded spans are where it would have fired.' }),
@@ -35,6 +36,8 @@ export function backtestPanel(rule: RuleView): { el: HTMLElement; destroy(): voi
         api<BacktestResult>(`/api/analytics/v1/rules/${encodeURIComponent(rule.id)}/backtest`, { method: 'POST', body: { from, to } }),
         rangeQuery(rule.expr, from, to, stepFor(secs, 1000)),
       ]);
+      chart.el.hidden = false;
+      chart.unit = /percent/.test(rule.expr) ? 'percent' : /bytes/.test(rule.expr) ? 'bytes' : 'number';
       const line = rule.kind === 'threshold' ? rule.value : rule.kind === 'forecast' ? rule.threshold : undefined;
       chart.set({
         lines: series.slice(0, MAX_LINES).map((s) => ({ label: labelText(s.metric, ['__name__', 'job']), points: s.values.map(([t, v]) => [t, Number(v)]) })),

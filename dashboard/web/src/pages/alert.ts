@@ -56,7 +56,7 @@ export function mountAlert({ root, params }: RouteContext): Page {
   const sent = h('section', { class: 'panel' });
   const ack = h('section', { class: 'panel', id: 'ack' });
   root.append(h('div', { class: 'crumbs small' }, link('/alerts', '← Alerts')), head, note,
-    h('div', { class: 'layout-2' }, h('div', { class: 'stack' }, facts, chartPanel), h('div', { class: 'stack' }, ack, timeline, sent)));
+    h('div', { class: 'layout-2' }, h('div', { class: 'stack' }, chartPanel, facts), h('div', { class: 'stack' }, ack, timeline, sent)));
 
   let alert: AlertView | undefined;
   let chartDrawn = false;
@@ -109,7 +109,7 @@ export function mountAlert({ root, params }: RouteContext): Page {
     clear(head, h('div', {}, h('div', { class: 'alert-title' }, h('h1', { text: a.labels.alertname ?? fp }),
       h('span', { class: `chip ${st.cls}`, id: 'alert-state', text: st.text }), h('span', { class: `chip ${severityClass(a.labels.severity)}`, text: a.labels.severity ?? '' })),
     h('div', { class: 'muted', text: a.annotations.summary ?? '' })));
-    const ann = Object.entries(a.annotations).filter(([k]) => !['summary', 'vigil_actions'].includes(k));
+    const ann = Object.entries(a.annotations).filter(([k]) => !['summary', 'description', 'vigil_actions'].includes(k));
     clear(facts, h('h2', { text: 'Alert' }),
       a.annotations.description ? h('p', { text: a.annotations.description }) : null,
       h('dl', { class: 'kv' },
@@ -154,13 +154,15 @@ export function mountAlert({ root, params }: RouteContext): Page {
     const from = Math.min(started - 3600, end - 3600);
     try {
       const series = matching(await rangeQuery(expr, from, end, stepFor(end - from, 600)), a.labels);
+      const first = Math.min(...series.map((s) => s.values[0]?.[0] ?? Infinity));
+      chart.unit = /percent/.test(expr) ? 'percent' : /bytes/.test(expr) ? 'bytes' : 'number';
       const threshold = Number(a.annotations.threshold);
       const c: ChartContent = {
         lines: series.map((s) => ({ label: labelText(s.metric, ['__name__', 'job']), points: s.values.map(([t, v]) => [t, Number(v)]) })),
         shades: [{ from: started, to: a.endsAt ? Date.parse(a.endsAt) / 1000 : end }],
         thresholds: Number.isFinite(threshold) ? [{ value: threshold, label: `threshold ${a.annotations.op ?? ''} ${threshold}` }] : [],
         bands: [],
-        range: { from, to: end },
+        range: { from: Math.max(from, Math.min(first, started - 60)), to: end },
       };
       const lo = Number(a.annotations.forecast_lower);
       const up = Number(a.annotations.forecast_upper);

@@ -25,11 +25,12 @@ export function mountQuery({ root, query }: RouteContext): Page {
   const chart = new TimeChart('number', { height: 320 });
   chart.el.classList.add('tall');
   const table = h('div', { class: 'table-wrap', id: 'query-table' });
+  const commonNote = h('div', { class: 'muted small mono' });
   root.append(
     h('div', { class: 'page-head' }, h('h1', { text: 'Query' }), h('span', { class: 'muted small', text: 'PromQL against Prometheus, read-only. Enter runs, Shift+Enter adds a line, Ctrl+Space completes.' })),
     h('div', { class: 'query-bar' }, editor.el, rangeSel, runBtn),
     err, meta,
-    h('div', { class: 'stack' }, h('section', { class: 'panel', data: { panel: 'query-chart' } }, h('h2', { text: 'Graph' }), chart.el), h('section', { class: 'panel' }, h('h2', { text: 'Table (now)' }), table)),
+    h('div', { class: 'stack' }, h('section', { class: 'panel', data: { panel: 'query-chart' } }, h('h2', { text: 'Graph' }), commonNote, chart.el), h('section', { class: 'panel' }, h('h2', { text: 'Table (now)' }), table)),
   );
   let ac: AbortController | undefined;
 
@@ -58,8 +59,11 @@ export function mountQuery({ root, query }: RouteContext): Page {
       ]);
       if (ctl.signal.aborted) return;
       const drawn = matrix.slice(0, MAX_SERIES_DRAWN);
+      // Labels every series shares say nothing in a legend: show them once above the chart.
+      const common = drawn.length > 1 ? Object.entries(drawn[0]!.metric).filter(([k, v]) => drawn.every((s) => s.metric[k] === v)).map(([k]) => k) : [];
+      commonNote.textContent = common.length ? `All series: ${labelText(Object.fromEntries(common.map((k) => [k, drawn[0]!.metric[k]!])))}` : '';
       chart.set({
-        lines: drawn.map((s) => ({ label: labelText(s.metric), points: s.values.map(([t, v]) => [t, Number(v)]) })),
+        lines: drawn.map((s) => ({ label: labelText(s.metric, common), points: s.values.map(([t, v]) => [t, Number(v)]) })),
         range: { from: end - secs, to: end },
       });
       renderTable(instant);
