@@ -9,6 +9,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   () => import('./agent.js').then((m) => m.benchmark),
   () => import('./alerts.js').then((m) => m.benchmark),
   () => import('./analytics.js').then((m) => m.benchmark),
+  () => import('./dashboard.js').then((m) => m.benchmark),
 ];
 
 const wanted = process.argv.slice(2);

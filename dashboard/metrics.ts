@@ -20,6 +20,8 @@ export interface DashboardMetrics {
   pollDuration: Histogram<'view'>;
   /** Events pushed to rooms or sockets, by event name. */
   pushes: Counter<'event'>;
+  /** Time one room broadcast took on the server: encoding once and writing to every socket of the room. */
+  broadcastDuration: Histogram<'event'>;
 }
 
 /** createMetrics registers the dashboard's metrics, and the process metrics, on `registry`. */
@@ -81,6 +83,13 @@ export function createMetrics(registry: Registry): DashboardMetrics {
       name: 'vigil_dashboard_pushes_total',
       help: 'Events pushed by the dashboard to rooms or sockets, by event name (one room broadcast counts once).',
       labelNames: ['event'],
+      registers: [registry],
+    }),
+    broadcastDuration: new Histogram({
+      name: 'vigil_dashboard_broadcast_duration_seconds',
+      help: 'Time one room broadcast took in seconds: encoding the event once and writing it to every socket of the room.',
+      labelNames: ['event'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
       registers: [registry],
     }),
   };

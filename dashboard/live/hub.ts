@@ -154,12 +154,18 @@ export class LiveHub {
   private createRoom(key: string, v: ViewKey): ServerRoom | OverviewRoom {
     const { metrics, logger, stepSeconds } = this.o;
     if (v.view === 'overview') {
-      return new OverviewRoom({ stepSeconds, metrics, logger, build: this.o.buildServers, broadcast: (s) => this.io.to(key).volatile.emit('servers', s) });
+      return new OverviewRoom({ stepSeconds, metrics, logger, build: this.o.buildServers, broadcast: (s) => this.timed('servers', () => this.io.to(key).volatile.emit('servers', s)) });
     }
     return new ServerRoom({
       key, instance: v.instance, stepSeconds, prometheus: this.o.prometheus, metrics, logger,
-      broadcast: (d) => this.io.to(key).volatile.emit('delta', d),
+      broadcast: (d) => this.timed('delta', () => this.io.to(key).volatile.emit('delta', d)),
     });
+  }
+
+  private timed(event: string, send: () => void): void {
+    const t0 = process.hrtime.bigint();
+    send();
+    this.o.metrics.broadcastDuration.observe({ event }, Number(process.hrtime.bigint() - t0) / 1e9);
   }
 
   /** leave removes a socket from a view; the last one out stops the view's polling and frees it. */
