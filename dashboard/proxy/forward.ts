@@ -45,14 +45,21 @@ export async function forward(res: Response, up: Upstream, req: ForwardRequest):
   const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'identity' };
   if (up.token) headers.authorization = `Bearer ${up.token}`;
   if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
+  // A browser that goes away (a closed tab, a superseded query) stops the upstream's work too.
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  res.once('close', onClose);
   let upstream: globalThis.Response;
   try {
-    upstream = await fetch(url, { method: req.method, headers, body: req.body, redirect: 'manual', signal: AbortSignal.timeout(up.timeoutMs) });
+    upstream = await fetch(url, { method: req.method, headers, body: req.body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(up.timeoutMs), gone.signal]) });
   } catch (err) {
+    if (gone.signal.aborted) return;
     const timedOut = (err as { name?: string }).name === 'TimeoutError';
     const e = new UpstreamError(up.name, up.url, timedOut ? `no answer within ${up.timeoutMs / 1000} s` : reason(err), timedOut);
     up.monitor?.report(up.name, false, e.message);
     throw e;
+  } finally {
+    res.off('close', onClose);
   }
   up.monitor?.report(up.name, true);
   res.status(upstream.status);
