@@ -13,6 +13,8 @@ import { ServerRoom } from './server-room.js';
 
 /** Most `watch` calls one socket may make per minute (each new view costs its opening queries). */
 export const MAX_WATCH_CALLS_PER_MINUTE = 60;
+/** Packets a connection may have waiting unsent; a client further behind is disconnected rather than buffered for. */
+export const MAX_QUEUED_PACKETS = 64;
 /** Longest instance name accepted in a view. */
 const MAX_INSTANCE_LENGTH = 256;
 
@@ -116,6 +118,12 @@ export class LiveHub {
     socket.data.watchCalls = calls;
     if (calls.length >= MAX_WATCH_CALLS_PER_MINUTE) return this.refuse(ack, 'RATE_LIMITED', `at most ${MAX_WATCH_CALLS_PER_MINUTE} watch calls per minute`);
     calls.push(now);
+    // Histories are not volatile: a client that asks for them but does not read would make the server buffer them.
+    if (((socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0) > MAX_QUEUED_PACKETS) {
+      this.o.logger.warn({ socket: socket.id }, 'disconnecting a client that does not read what it asks for');
+      socket.disconnect(true);
+      return;
+    }
     const v = parseView(view);
     if (typeof v === 'string') return this.refuse(ack, 'INVALID_VIEW', v);
     const key = roomKey(v);
