@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerDelta, ServerHistory, ServersPayload, 
 import { startCountingProxy, type CountingProxy } from '../../test/helpers/counting-proxy.js';
 import { hostHistory, startDashboard, type TestDashboard } from '../../test/helpers/dashboard.js';
 import { startPrometheus, type TestPrometheus } from '../../test/helpers/prometheus.js';
+import { freePort } from '../../test/helpers/ports.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { serverPanels } from './panels.js';
 
@@ -38,8 +39,8 @@ afterAll(async () => {
   await prom?.stop();
 });
 
-async function client(): Promise<Seen> {
-  const socket: Client = connect(dash.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+async function client(url = dash.url): Promise<Seen> {
+  const socket: Client = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
   clients.push(socket);
   const seen: Seen = { socket, history: [], deltas: [], servers: [], status: [] };
   socket.on('history', (h) => seen.history.push(h));
@@ -165,5 +166,36 @@ describe('live server view', () => {
     expect(await gauge('vigil_dashboard_views', { view: 'server' })).toBe(8);
     c.socket.close();
     await waitFor('the rooms to be freed', async () => (await gauge('vigil_dashboard_views', { view: 'server' })) === 0);
+  });
+});
+
+describe('Prometheus down', () => {
+  it('keeps the dashboard up, says Prometheus is unreachable, and recovers by itself when it returns', async () => {
+    const port = await freePort();
+    const d = await startDashboard({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, DASHBOARD_REFRESH_SECONDS: '1', ANALYTICS_URL: 'http://127.0.0.1:1', ALERTS_URL: 'http://127.0.0.1:1' });
+    let back: CountingProxy | undefined;
+    try {
+      const r = await fetch(`${d.url}/api/prometheus/v1/query?query=up`);
+      expect(r.status).toBe(502);
+      expect(await r.json()).toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'prometheus' } });
+      const list = (await (await fetch(`${d.url}/api/v1/servers`)).json()) as ServersPayload;
+      expect(list.unavailable).toContain('prometheus');
+      const c = await client(d.url);
+      await waitFor('a status saying Prometheus is down', () => c.status.some((s) => !s.prometheus.up && /prometheus at http:\/\/127.0.0.1:\d+ is unreachable/.test(s.prometheus.error ?? '')));
+      expect(await c.socket.emitWithAck('watch', { view: 'server', instance: HOST })).toMatchObject({ ok: true });
+      await waitFor('the history', () => c.history.length > 0);
+      expect(c.history[0]!.panels.every((p) => p.series.length === 0 && /Prometheus/.test(p.error ?? ''))).toBe(true);
+      await waitFor('a delta with errors', () => c.deltas.some((x) => x.panels[0]!.error !== undefined));
+
+      // Prometheus comes back at the same address: the status flips and the deltas carry data again.
+      back = await startCountingProxy(prom.url, port);
+      await waitFor('a status saying Prometheus is up', () => c.status.at(-1)?.prometheus.up === true, 30_000);
+      const delta = await waitFor('a delta with data', () => c.deltas.find((x) => x.panels.find((p) => p.panel === 'cpu')!.series.length === 1));
+      expect(delta.panels.every((p) => p.error === undefined)).toBe(true);
+      c.socket.close();
+    } finally {
+      await d.stop();
+      await back?.stop();
+    }
   });
 });

@@ -17,9 +17,10 @@ export interface CountingProxy {
 
 /**
  * startCountingProxy puts a recording HTTP proxy in front of `target` (e.g. a test Prometheus), so a test
- * or bench can count the queries a component really sends.
+ * or bench can count the queries a component really sends. `port` 0 (the default) takes a free one; a given
+ * port lets a test bring an upstream "back" at an address a component already uses.
  */
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
+export async function startCountingProxy(target: string, port = 0): Promise<CountingProxy> {
   const t = new URL(target);
   const requests: CountedRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -44,7 +45,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     });
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
