@@ -78,7 +78,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     throw new ApiError(401, 'UNAUTHORIZED', 'login required');
   }
   if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string; upstream?: string; details?: ErrorDetail[] } } | undefined)?.error;
+    // Vigil's errors are {error: {code, message}}; Prometheus's are {status: "error", errorType, error: "text"}.
+    const raw = (body as { error?: unknown } | undefined)?.error;
+    const err = raw && typeof raw === 'object' ? (raw as { code?: string; message?: string; upstream?: string; details?: ErrorDetail[] }) : undefined;
     // Prometheus answers {status: "error", errorType, error} for bad queries.
     const prom = body as { status?: string; errorType?: string; error?: string } | undefined;
     const e = err

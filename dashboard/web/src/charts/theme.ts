@@ -19,10 +19,9 @@ export function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-const dark = window.matchMedia('(prefers-color-scheme: dark)');
-
 /** onThemeChange calls fn when the system switches between light and dark. */
 export function onThemeChange(fn: () => void): () => void {
+  const dark = window.matchMedia('(prefers-color-scheme: dark)');
   dark.addEventListener('change', fn);
   return () => dark.removeEventListener('change', fn);
 }
