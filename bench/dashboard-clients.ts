@@ -15,6 +15,7 @@ const clients: Client[] = [];
 const delays: number[] = [];
 const received = new Map<number, number>();
 let measuring = false;
+let deltaBytes = 0;
 
 async function open(): Promise<Client> {
   const c: Client = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
@@ -29,6 +30,7 @@ async function open(): Promise<Client> {
   c.on('delta', (d: ServerDelta) => {
     if (!measuring) return;
     delays.push(Date.now() - d.sentAt);
+    if (!deltaBytes) deltaBytes = JSON.stringify(d).length;
     received.set(d.seq, (received.get(d.seq) ?? 0) + 1);
   });
   return c;
@@ -38,7 +40,7 @@ port.on('message', (m: string) => {
   if (m === 'measure') measuring = true;
   if (m === 'stop') {
     measuring = false;
-    port.postMessage({ delays, received: [...received.entries()] });
+    port.postMessage({ delays, received: [...received.entries()], deltaBytes });
   }
   if (m === 'close') {
     for (const c of clients) c.close();

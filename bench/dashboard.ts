@@ -137,7 +137,7 @@ export const benchmark: Benchmark = {
       const many = await queriesPerInterval(proxy, WINDOW);
       const stopped = workers.map(reply);
       for (const w of workers) w.postMessage('stop');
-      const results = (await Promise.all(stopped)) as Array<{ delays: number[]; received: Array<[number, number]> }>;
+      const results = (await Promise.all(stopped)) as Array<{ delays: number[]; received: Array<[number, number]>; deltaBytes: number }>;
       const seconds = (Date.now() - t0) / 1000;
       const u1 = await procUsage(pid);
       const promCpuMany = ((await procUsage(promPid)).cpuSeconds - pm0.cpuSeconds) / seconds;
@@ -183,6 +183,7 @@ export const benchmark: Benchmark = {
           heapUsedStartBytes: heapStart,
           heapUsedAfterChurnBytes: heapAfterChurn,
           clientThreads: THREADS,
+          deltaBytes: results[0]?.deltaBytes,
           loadAverage1mDuringRun: loadavg()[0],
           prometheusCpuSingleCore: promCpuSingle,
           note: 'clients run in the bench process on the same 2-core machine as the dashboard and Prometheus; the anchor multiplies one client\'s cost by the number of clients (a dashboard that queried per client)',
