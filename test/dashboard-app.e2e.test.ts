@@ -174,6 +174,15 @@ describe('the dashboard in a real browser against vigil stack', () => {
     expect(await attr('#backtest .chart', 'data-points')).toBeGreaterThan(0);
     expect(await page.locator('#backtest-intervals tbody tr').count()).toBeGreaterThan(0);
     await screenshot(page, 'dashboard-rules-backtest');
+
+    // Seed 000's JSON shape, pasted in the JSON tab, is accepted and translated by analytics.
+    await page.click('#new-rule');
+    await page.click('[data-mode="json"]');
+    await page.fill('#rule-json', JSON.stringify({ name: 'Rule4', namespace: 'Recommendation', frequency: '0d_0h_0m_5000s', rule_condition: 'P99 cpu_usage_percent 0d_0h_5m_0s > 300', actions: [{ name: 'gmail', value: 'ops@example.com' }] }));
+    await page.click('#save-rule');
+    await page.locator('#rule-saved', { hasText: 'rule4' }).waitFor({ timeout: 15_000 });
+    const all = (await (await fetch(`${stack.analytics}/api/v1/rules`)).json()) as { rules: Array<{ name: string; kind: string; expr: string; actions: unknown[] }> };
+    expect(all.rules.find((r) => r.name === 'Rule4')).toMatchObject({ kind: 'threshold', expr: 'quantile_over_time(0.99, cpu_usage_percent[5m])', actions: [{ type: 'email', value: 'ops@example.com' }] });
   });
 
   it('an alert the stack fires appears on the Alerts page; the link in its real email opens its page, where it is acknowledged', async () => {
@@ -227,7 +236,9 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.goto(at('/'));
     // Sparklines have a point a minute: the first line needs two minute marks with data.
     await page.locator('.server-card .spark').first().waitFor({ timeout: 150_000 });
+    await page.setViewportSize({ width: 1366, height: 520 }); // the README's picture: no empty page below the cards
     copyFileSync(await screenshot(page, 'dashboard-overview-later'), 'docs/dashboard-overview.png');
+    await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(at(`/servers/${encodeURIComponent(instance)}`));
     await page.waitForFunction(() => Number(document.querySelector('[data-panel="cpu"] .chart')?.getAttribute('data-points')) > 10, undefined, { timeout: 60_000 });
     copyFileSync(await screenshot(page, 'dashboard-server-later'), 'docs/dashboard-server.png');

@@ -53,7 +53,16 @@ describe('the dashboard behind DASHBOARD_TOKEN in a real browser', () => {
     await page.click('a[data-section="overview"]');
     await page.locator('.server-card').first().waitFor({ timeout: 30_000 });
     await page.waitForSelector('#conn.on');
+    // Analytics and alerts do not run in this stack: the banner names the unreachable service.
+    await page.locator('#banner [data-upstream="alerts"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#banner').textContent()).toContain('The alerts service is unreachable');
     await screenshot(page, 'dashboard-after-login');
+
+    // Log out: the session cookie is gone and the pages ask for the login again.
+    await page.click('.logout button');
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.goto(`${stack.dashboard}/rules`);
+    expect(new URL(page.url()).pathname).toBe('/login');
     expect(errors.filter((e) => /Content Security Policy|uncaught/i.test(e))).toEqual([]);
   });
 });

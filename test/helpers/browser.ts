@@ -36,6 +36,8 @@ export async function newPage(browser: Browser, viewport = { width: 1366, height
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
+  // A sticky header would be drawn where the page was scrolled to: take the picture from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }

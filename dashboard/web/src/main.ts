@@ -1,5 +1,6 @@
 import './styles/app.css';
 import { api } from './api';
+import { h } from './dom';
 import { startBanner } from './components/banner';
 import { route, startRouter } from './router';
 import { mountOverview } from './pages/overview';
@@ -29,6 +30,13 @@ route(/^\/query$/, 'query', 'Query', mountQuery);
 startBanner(document.getElementById('banner')!);
 live(); // one connection for every page: upstream status pushes, and the live views
 startRouter(document.getElementById('app')!);
+
+// With DASHBOARD_TOKEN set, a way out: POST /logout clears the session cookie.
+api<{ authRequired: boolean }>('/api/v1/session').then((s) => {
+  if (!s.authRequired) return;
+  const form = h('form', { class: 'logout', attrs: { method: 'post', action: '/logout' } }, h('button', { type: 'submit', class: 'btn small ghost', text: 'Log out' }));
+  document.querySelector('.topbar')!.append(form);
+}, () => undefined);
 
 // The firing-alerts count in the navigation.
 const badge = document.getElementById('firing-count')!;

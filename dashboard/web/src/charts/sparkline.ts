@@ -4,7 +4,7 @@ const NS = 'http://www.w3.org/2000/svg';
  * sparkline draws points ([t, v], v in 0–100 by default) as a small SVG line with its area:
  * lighter than a Chart.js chart for a card per server.
  */
-export function sparkline(points: Array<[number, number | null]>, opts: { width?: number; height?: number; max?: number } = {}): SVGSVGElement {
+export function sparkline(points: Array<[number, number | null]>, opts: { width?: number; height?: number; max?: number; window?: number } = {}): SVGSVGElement {
   const w = opts.width ?? 160;
   const hgt = opts.height ?? 36;
   const svg = document.createElementNS(NS, 'svg');
@@ -16,14 +16,15 @@ export function sparkline(points: Array<[number, number | null]>, opts: { width?
   svg.setAttribute('aria-label', pts.length ? `CPU over the last hour, now ${pts[pts.length - 1]![1].toFixed(0)} %` : 'no data');
   svg.dataset.points = String(pts.length);
   if (pts.length < 2) return svg;
-  const t0 = pts[0]![0];
+  // A fixed window (the last hour by default) so a young server's short history draws as a short line.
   const t1 = pts[pts.length - 1]![0];
+  const t0 = Math.min(pts[0]![0], t1 - (opts.window ?? 3600));
   const max = opts.max ?? Math.max(100, ...pts.map((p) => p[1]));
   const x = (t: number) => ((t - t0) / Math.max(1, t1 - t0)) * w;
   const y = (v: number) => hgt - 1 - (Math.min(max, Math.max(0, v)) / max) * (hgt - 2);
   const line = pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ');
   const area = document.createElementNS(NS, 'polygon');
-  area.setAttribute('points', `0,${hgt} ${line} ${w},${hgt}`);
+  area.setAttribute('points', `${x(pts[0]![0]).toFixed(1)},${hgt} ${line} ${w},${hgt}`);
   area.setAttribute('class', 'spark-area');
   const pl = document.createElementNS(NS, 'polyline');
   pl.setAttribute('points', line);

@@ -134,6 +134,7 @@ export class TimeChart {
         scales: {
           x: {
             type: 'linear',
+            bounds: 'data',
             // Ticks on round clock times (multiples of the step in local time), not at the range's edge.
             afterBuildTicks: (axis) => {
               const step = (axis.options as unknown as { ticks: { stepSize?: number } }).ticks.stepSize;

@@ -43,7 +43,8 @@ export function backtestPanel(rule: RuleView): { el: HTMLElement; destroy(): voi
         lines: series.slice(0, MAX_LINES).map((s) => ({ label: labelText(s.metric, ['__name__', 'job']), points: s.values.map(([t, v]) => [t, Number(v)]) })),
         shades: bt.intervals.map((iv) => ({ from: Date.parse(iv.firedAt) / 1000, to: iv.resolvedAt ? Date.parse(iv.resolvedAt) / 1000 : to })),
         thresholds: line !== undefined ? [{ value: line, label: `${rule.op ?? '>'} ${line}` }] : [],
-        range: { from, to },
+        // A young Prometheus has less history than the range: start where its data starts.
+        range: { from: Math.min(to - 300, Math.max(from, Math.min(...series.map((s) => s.values[0]?.[0] ?? Infinity)) - 60)), to },
       });
       summary.textContent = `${bt.intervals.length} would-have-fired interval(s) over ${bt.series} series · ${bt.evaluations} evaluations every ${bt.step} s${series.length > MAX_LINES ? ` · the first ${MAX_LINES} series drawn` : ''}`;
       clear(list, bt.intervals.length

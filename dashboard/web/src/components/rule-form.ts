@@ -184,7 +184,7 @@ export function ruleForm(rule: RuleView | undefined): RuleForm {
       const unplaced: string[] = [];
       for (const d of details.length ? details : [{ message }]) {
         const top = (d.field ?? '').split(/[.[]/)[0] ?? '';
-        const pos = d.line !== undefined ? `line ${d.line}, column ${d.column ?? 1}: ` : '';
+        const pos = d.line !== undefined && !/\bline \d+/.test(d.message) ? `line ${d.line}, column ${d.column ?? 1}: ` : '';
         const where = errors.get(top);
         if (mode === 'form' && where && !fields.get(top)!.hidden) {
           where.textContent = `${where.textContent ? `${where.textContent}; ` : ''}${pos}${d.message}`;

@@ -69,7 +69,7 @@ export function mountOverview({ root, query }: RouteContext): Page {
     clear(summary,
       h('div', { class: 'stat' }, h('span', { class: 'stat-value', text: String(last.servers.length) }), h('span', { class: 'stat-label', text: 'servers' })),
       h('div', { class: `stat ${down ? 'red' : ''}` }, h('span', { class: 'stat-value', text: String(down) }), h('span', { class: 'stat-label', text: 'down' })),
-      h('div', { class: `stat ${alarmed ? 'amber' : ''}` }, h('span', { class: 'stat-value', text: String(alarmed) }), h('span', { class: 'stat-label', text: 'with an alarm' })),
+      h('div', { class: `stat ${last.servers.some((s) => s.alarm === 'RED') ? 'red' : alarmed ? 'amber' : ''}` }, h('span', { class: 'stat-value', text: String(alarmed) }), h('span', { class: 'stat-label', text: 'with an alarm' })),
       link('/alerts?state=firing', h('div', { class: `stat ${last.firingAlerts ? 'red' : ''}`, id: 'firing-alerts' }, h('span', { class: 'stat-value', text: String(last.firingAlerts) }), h('span', { class: 'stat-label', text: 'firing alerts →' }))));
     if (last.unavailable?.length) clear(note, h('div', { class: 'note warn', text: `Partial data: ${last.unavailable.join(', ')} could not be read.` }));
     else clear(note);

@@ -35,6 +35,7 @@ export function mountRules({ root, query }: RouteContext): Page {
 
   function select(id: string | undefined): void {
     selected = id;
+    clear(note);
     setQuery({ rule: id || undefined, new: id === '' ? '1' : undefined });
     renderList();
     renderDetail();

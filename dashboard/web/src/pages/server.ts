@@ -13,11 +13,15 @@ import { CHARTS, chartContent, dropStale, mergeDelta, type Overlays, type PanelS
 
 const PANELS: ServerPanelId[] = ['cpu', 'cpuCores', 'memory', 'disk', 'networkIn', 'networkOut', 'load', 'forecast', 'anomaly', 'processesCpu', 'processesMemory'];
 
+/** Rows of each top-processes table. */
+const PROCESS_ROWS = 10;
+
 function processTable(title: string, series: SeriesData[], value: (v: number) => string, panel: string): HTMLElement {
   const rows = series
     .map((s) => ({ name: s.labels.process ?? '?', v: s.points[s.points.length - 1]?.[1] ?? null }))
     .filter((r): r is { name: string; v: number } => r.v !== null)
-    .sort((a, b) => b.v - a.v);
+    .sort((a, b) => b.v - a.v)
+    .slice(0, PROCESS_ROWS);
   return h('section', { class: 'panel', data: { panel } },
     h('h2', { text: title }),
     rows.length
