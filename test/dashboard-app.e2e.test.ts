@@ -193,6 +193,12 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.goto(at('/alerts'));
     await page.locator('#current-alerts tr', { hasText: RULE.name }).first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'dashboard-alerts');
+    // Filters: a severity with no alert empties the list, and the filter is kept in the URL.
+    await page.selectOption('[data-filter="severity"]', 'info');
+    await page.waitForSelector('#current-alerts', { state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('severity')).toBe('info');
+    await page.selectOption('[data-filter="severity"]', '');
+    await page.locator('#current-alerts tr', { hasText: RULE.name }).first().waitFor({ timeout: 15_000 });
 
     const raw = await waitFor('the alert email in the mail catcher', () => stack.emails().find((e) => e.includes(RULE.name)), 60_000, 500);
     const mail = await simpleParser(raw);

@@ -29,6 +29,12 @@ export function sparkline(points: Array<[number, number | null]>, opts: { width?
   const pl = document.createElementNS(NS, 'polyline');
   pl.setAttribute('points', line);
   pl.setAttribute('class', 'spark-line');
-  svg.append(area, pl);
+  const base = document.createElementNS(NS, 'line');
+  base.setAttribute('x1', '0');
+  base.setAttribute('x2', String(w));
+  base.setAttribute('y1', String(hgt - 0.5));
+  base.setAttribute('y2', String(hgt - 0.5));
+  base.setAttribute('class', 'spark-base');
+  svg.append(base, area, pl);
   return svg;
 }

@@ -104,6 +104,13 @@ export function mountAlerts({ root, query }: RouteContext): Page {
   async function loadCurrent(): Promise<void> {
     try {
       alerts = (await api<{ alerts: AlertView[] }>('/api/alerts/v1/alerts')).alerts;
+      // Keep the navigation's firing count in step with the list.
+      const badge = document.getElementById('firing-count');
+      const firing = alerts.filter((a) => a.status.state === 'firing').length;
+      if (badge) {
+        badge.textContent = String(firing);
+        badge.hidden = firing === 0;
+      }
       clear(note);
       renderCurrent();
     } catch (err) {
