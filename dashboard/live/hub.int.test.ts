@@ -199,3 +199,33 @@ describe('Prometheus down', () => {
     }
   });
 });
+
+describe('a slow client', () => {
+  it('misses pushes while its connection is busy instead of having them queued, and the others get every one', async () => {
+    const fast = await client();
+    const slow = await client();
+    for (const c of [fast, slow]) expect(await c.socket.emitWithAck('watch', { view: 'server', instance: HOST })).toMatchObject({ ok: true });
+    await waitFor('both to get deltas', () => fast.deltas.length > 0 && slow.deltas.length > 0);
+    // Make the slow client's connection look busy, as a socket whose previous frame is still being written does.
+    const conn = dash.dashboard.hub.io.of('/').sockets.get(slow.socket.id!)!.conn as unknown as { transport: { writable: boolean }; writeBuffer: unknown[] };
+    conn.transport.writable = false;
+    const slowBefore = slow.deltas.length;
+    const fastFrom = fast.deltas.length;
+    await waitFor('three more deltas for the fast client', () => fast.deltas.length >= fastFrom + 3);
+    expect(slow.deltas.length).toBe(slowBefore);
+    expect(conn.writeBuffer).toHaveLength(0); // dropped, not buffered
+    const fastSeqs = fast.deltas.slice(fastFrom - 1).map((d) => d.seq);
+    expect(fastSeqs).toEqual(fastSeqs.map((_, i) => fastSeqs[0]! + i));
+    // Writable again: the next push arrives with a gap in seq, which tells the client to watch again.
+    conn.transport.writable = true;
+    const lastSeen = slow.deltas.at(-1)!.seq;
+    const next = await waitFor('the next delta for the slow client', () => slow.deltas.length > slowBefore && slow.deltas.at(-1));
+    expect(next.seq).toBeGreaterThan(lastSeen + 1);
+    const histories = slow.history.length;
+    expect(await slow.socket.emitWithAck('watch', { view: 'server', instance: HOST })).toMatchObject({ ok: true });
+    const h = await waitFor('a fresh history', () => slow.history.length > histories && slow.history.at(-1));
+    expect(h.seq).toBeGreaterThanOrEqual(next.seq);
+    fast.socket.close();
+    slow.socket.close();
+  });
+});
