@@ -235,13 +235,17 @@ describe('the dashboard in a real browser against vigil stack', () => {
     const bg = await phone.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(13, 17, 23)');
     await screenshot(phone.page, 'dashboard-overview-phone-dark');
+    await phone.page.goto(at(`/servers/${encodeURIComponent(instance)}`));
+    await phone.page.waitForFunction(() => Number(document.querySelector('[data-panel="cpu"] .chart')?.getAttribute('data-points')) > 0, undefined, { timeout: 30_000 });
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(phone.page, 'dashboard-server-phone-dark');
     await phone.page.context().close();
 
     // The README's pictures, taken last so that the charts and sparklines have a few minutes of data.
     mkdirSync('docs', { recursive: true });
     await page.goto(at('/'));
-    // Sparklines have a point a minute: the first line needs two minute marks with data.
-    await page.locator('.server-card .spark').first().waitFor({ timeout: 150_000 });
+    // Sparklines have a point a minute: the first comes at the first minute mark with data.
+    await page.locator('.server-card .spark').first().waitFor({ timeout: 90_000 });
     await page.setViewportSize({ width: 1366, height: 520 }); // the README's picture: no empty page below the cards
     copyFileSync(await screenshot(page, 'dashboard-overview-later'), 'docs/dashboard-overview.png');
     await page.setViewportSize({ width: 1366, height: 900 });

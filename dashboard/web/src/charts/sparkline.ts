@@ -15,7 +15,7 @@ export function sparkline(points: Array<[number, number | null]>, opts: { width?
   const pts = points.filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
   svg.setAttribute('aria-label', pts.length ? `CPU over the last hour, now ${pts[pts.length - 1]![1].toFixed(0)} %` : 'no data');
   svg.dataset.points = String(pts.length);
-  if (pts.length < 2) return svg;
+  if (pts.length === 0) return svg;
   // A fixed window (the last hour by default) so a young server's short history draws as a short line.
   const t1 = pts[pts.length - 1]![0];
   const t0 = Math.min(pts[0]![0], t1 - (opts.window ?? 3600));
@@ -23,6 +23,16 @@ export function sparkline(points: Array<[number, number | null]>, opts: { width?
   const x = (t: number) => ((t - t0) / Math.max(1, t1 - t0)) * w;
   const y = (v: number) => hgt - 1 - (Math.min(max, Math.max(0, v)) / max) * (hgt - 2);
   const line = pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ');
+  if (pts.length === 1) {
+    // One minute of history so far: a dot at "now".
+    const dot = document.createElementNS(NS, 'circle');
+    dot.setAttribute('cx', String(w - 2));
+    dot.setAttribute('cy', y(pts[0]![1]).toFixed(1));
+    dot.setAttribute('r', '2');
+    dot.setAttribute('class', 'spark-dot');
+    svg.append(dot);
+    return svg;
+  }
   const area = document.createElementNS(NS, 'polygon');
   area.setAttribute('points', `${x(pts[0]![0]).toFixed(1)},${hgt} ${line} ${w},${hgt}`);
   area.setAttribute('class', 'spark-area');

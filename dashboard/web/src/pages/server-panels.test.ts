@@ -47,5 +47,7 @@ describe('server page panels', () => {
     const c = chartContent(spec('cpu'), cpu, { forecast: [], anomaly, horizons: new Map() });
     expect(c.bands!.map((b) => b.label)).toEqual(['expected band']);
     expect(c.markers).toEqual([[2, 95]]);
+    const th = chartContent(spec('cpu'), cpu, { forecast: [], anomaly: [], horizons: new Map(), thresholds: new Map([['cpu_usage_percent', [{ value: 80, label: 'cpu-high > 80' }]]]) });
+    expect(th.thresholds).toEqual([{ value: 80, label: 'cpu-high > 80' }]);
   });
 });

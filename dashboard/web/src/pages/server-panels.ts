@@ -75,6 +75,8 @@ export interface Overlays {
   forecast: SeriesData[];
   anomaly: SeriesData[];
   horizons: Map<string, string>;
+  /** Threshold lines of enabled threshold rules, by the metric they watch. */
+  thresholds?: Map<string, Array<{ value: number; label: string }>>;
 }
 
 /** chartContent builds one chart's lines, bands and anomalous points from the panels. */
@@ -114,5 +116,6 @@ export function chartContent(spec: ChartSpec, series: SeriesData[], ov: Overlays
       }
     }
   }
-  return { lines, bands, markers, range };
+  const thresholds = spec.metric ? ov.thresholds?.get(spec.metric) ?? [] : [];
+  return { lines, bands, markers, range, thresholds };
 }

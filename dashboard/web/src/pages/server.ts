@@ -43,6 +43,7 @@ export function mountServer({ root, params, query }: RouteContext): Page {
   let seq = -1;
   let step = 5;
   const horizons = new Map<string, string>();
+  const thresholds = new Map<string, Array<{ value: number; label: string }>>();
   let destroyed = false;
   let historyAbort: AbortController | undefined;
 
@@ -66,7 +67,7 @@ export function mountServer({ root, params, query }: RouteContext): Page {
     modeNote, note, chartGrid, procs);
   root.append(body);
 
-  const overlays = (): Overlays => ({ forecast: [...data.get('forecast')!.values()], anomaly: [...data.get('anomaly')!.values()], horizons });
+  const overlays = (): Overlays => ({ forecast: [...data.get('forecast')!.values()], anomaly: [...data.get('anomaly')!.values()], horizons, thresholds });
   const draw = () => {
     const win = range.live ? undefined : { from: range.from, to: range.to };
     for (const spec of CHARTS) charts.get(spec.panel)!.set(chartContent(spec, [...data.get(spec.panel)!.values()], overlays(), win));
@@ -194,8 +195,17 @@ export function mountServer({ root, params, query }: RouteContext): Page {
   const refreshServer = () => api<ServersPayload>('/api/v1/servers').then(showServer, (err) => clear(note, errorNote(err)));
   void refreshServer();
   const serverTimer = setInterval(refreshServer, 15_000);
-  api<{ rules: Array<{ id: string; kind: string; horizon?: string }> }>('/api/analytics/v1/rules').then((r) => {
-    for (const rule of r.rules) if (rule.horizon) horizons.set(rule.id, String(rule.horizon));
+  // Rules give the forecasts' horizons (legend) and the threshold lines drawn on the charts of their metric.
+  api<{ rules: Array<{ id: string; kind: string; expr: string; enabled: boolean; horizon?: string; op?: string; value?: number }> }>('/api/analytics/v1/rules').then((r) => {
+    for (const rule of r.rules) {
+      if (rule.horizon) horizons.set(rule.id, String(rule.horizon));
+      if (rule.kind === 'threshold' && rule.enabled && typeof rule.value === 'number' && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(rule.expr.trim())) {
+        const list = thresholds.get(rule.expr.trim()) ?? [];
+        list.push({ value: rule.value, label: `${rule.id} ${rule.op ?? '>'} ${rule.value}` });
+        thresholds.set(rule.expr.trim(), list);
+      }
+    }
+    draw();
   }, () => undefined);
 
   draw();
