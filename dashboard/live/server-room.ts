@@ -33,6 +33,8 @@ export class ServerRoom {
   private readonly poller: Poller;
   private seq = 0;
   private closed = false;
+  /** The history built for the current seq, shared by everyone who joins before the next poll. */
+  private cached: ServerHistory | undefined;
 
   constructor(private readonly o: ServerRoomOptions) {
     this.panels = serverPanels(o.instance, o.stepSeconds);
@@ -90,9 +92,10 @@ export class ServerRoom {
     this.o.broadcast({ key: this.o.key, instance: this.o.instance, seq: this.seq, t, sentAt: Date.now(), panels });
   }
 
-  /** history is the room's state now, for a socket that has just joined. */
+  /** history is the room's state now, for a socket that has just joined (built once per poll, then shared). */
   history(): ServerHistory {
-    return {
+    if (this.cached?.seq === this.seq) return this.cached;
+    this.cached = {
       key: this.o.key,
       instance: this.o.instance,
       step: this.o.stepSeconds,
@@ -102,6 +105,7 @@ export class ServerRoom {
         return { panel: p.panel, expr: p.expr, series: this.buffers.get(p.panel)!.snapshot(), ...(error ? { error } : {}) };
       }),
     };
+    return this.cached;
   }
 
   /** close stops polling and drops the buffers. */
@@ -109,5 +113,6 @@ export class ServerRoom {
     this.closed = true;
     this.poller.stop();
     this.buffers.clear();
+    this.cached = undefined;
   }
 }
