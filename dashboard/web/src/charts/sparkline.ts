@@ -23,6 +23,13 @@ export function sparkline(points: Array<[number, number | null]>, opts: { width?
   const x = (t: number) => ((t - t0) / Math.max(1, t1 - t0)) * w;
   const y = (v: number) => hgt - 1 - (Math.min(max, Math.max(0, v)) / max) * (hgt - 2);
   const line = pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ');
+  const base = document.createElementNS(NS, 'line');
+  base.setAttribute('x1', '0');
+  base.setAttribute('x2', String(w));
+  base.setAttribute('y1', String(hgt - 0.5));
+  base.setAttribute('y2', String(hgt - 0.5));
+  base.setAttribute('class', 'spark-base');
+  svg.append(base);
   if (pts.length === 1) {
     // One minute of history so far: a dot at "now".
     const dot = document.createElementNS(NS, 'circle');
@@ -39,12 +46,6 @@ export function sparkline(points: Array<[number, number | null]>, opts: { width?
   const pl = document.createElementNS(NS, 'polyline');
   pl.setAttribute('points', line);
   pl.setAttribute('class', 'spark-line');
-  const base = document.createElementNS(NS, 'line');
-  base.setAttribute('x1', '0');
-  base.setAttribute('x2', String(w));
-  base.setAttribute('y1', String(hgt - 0.5));
-  base.setAttribute('y2', String(hgt - 0.5));
-  base.setAttribute('class', 'spark-base');
-  svg.append(base, area, pl);
+  svg.append(area, pl);
   return svg;
 }

@@ -97,7 +97,8 @@ const extrasPlugin: Plugin<'line'> = {
       ctx.moveTo(a.left, py);
       ctx.lineTo(a.right, py);
       ctx.stroke();
-      ctx.fillText(t.label, a.left + 4, py - 4);
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(t.label, a.left + 4, py - 3);
     }
     ctx.restore();
   },
