@@ -186,6 +186,10 @@ describe('the dashboard in a real browser against vigil stack', () => {
   });
 
   it('an alert the stack fires appears on the Alerts page; the link in its real email opens its page, where it is acknowledged', async () => {
+    // Analytics' generatorURL, DASHBOARD_URL/?rule=<id>, opens that rule on the Rules page.
+    await page.goto(at(`/?rule=${RULE.id}`));
+    await page.waitForURL((u) => u.pathname === '/rules' && u.searchParams.get('rule') === RULE.id);
+    await page.locator('#rule-editor h2', { hasText: RULE.id }).waitFor({ timeout: 15_000 });
     // Enable the rule from the list: cpu_usage_percent >= 0 holds at once.
     await page.click(`#rules-table tr[data-rule="${RULE.id}"] button:has-text("Enable")`);
     await expect.poll(async () => ((await (await fetch(`${stack.analytics}/api/v1/rules/${RULE.id}`)).json()) as { enabled: boolean }).enabled, { timeout: 15_000 }).toBe(true);
