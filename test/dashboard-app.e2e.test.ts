@@ -69,6 +69,12 @@ describe('the dashboard in a real browser against vigil stack', () => {
     expect(await page.evaluate(() => (window as unknown as { noReload?: number }).noReload)).toBe(42);
     expect(await page.locator('.server-card').count()).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'dashboard-overview');
+
+    // A server that stops answering (killed: no deregistration) turns red after Prometheus's next scrape.
+    secondAgent.proc.kill('SIGKILL');
+    await expect.poll(async () => second.locator('.chip').textContent(), { timeout: 45_000 }).toBe('DOWN');
+    expect(await second.getAttribute('class')).toMatch(/status-red/);
+    await screenshot(page, 'dashboard-overview-down');
   });
 
   it("the server page's CPU chart receives new points over Socket.IO", async () => {

@@ -43,7 +43,7 @@ function card(s: Server): HTMLElement {
       h('span', { class: `chip ${st.cls}`, text: st.text })),
     s.health === 'down' && s.lastError ? h('div', { class: 'small error-text', text: s.lastError }) : null,
     h('div', { class: 'meters' }, meter('CPU', s.cpu, 70, 85), meter('Memory', s.memory, 75, 90), meter('Disk', s.disk, 75, 85)),
-    h('div', { class: 'spark-wrap', title: 'CPU, last hour' }, s.sparkline.length ? sparkline(s.sparkline) : h('span', { class: 'muted small', text: 'CPU sparkline: collecting the first minutes…' })),
+    h('div', { class: 'spark-wrap', title: 'CPU, last hour' }, s.sparkline.length ? sparkline(s.sparkline) : h('span', { class: 'muted small', text: s.health === 'down' ? 'No CPU data in the last hour.' : 'CPU sparkline: collecting the first minutes…' })),
     h('footer', { class: 'card-foot small muted' }, h('span', { text: s.registered ? 'registered' : 'static target' }), link(href, 'Open →')));
 }
 
