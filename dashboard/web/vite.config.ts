@@ -20,5 +20,7 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 1500,
     modulePreload: { polyfill: false },
+    // Rolldown's timing report is noise in `npm run build` on a loaded machine.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });

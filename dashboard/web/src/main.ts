@@ -2,13 +2,11 @@ import './styles/app.css';
 import { api } from './api';
 import { h } from './dom';
 import { startBanner } from './components/banner';
-import { route, startRouter } from './router';
+import { lazy, route, startRouter } from './router';
 import { mountOverview } from './pages/overview';
 import { mountServer } from './pages/server';
 import { mountAlerts } from './pages/alerts';
 import { mountAlert } from './pages/alert';
-import { mountRules } from './pages/rules';
-import { mountQuery } from './pages/query';
 import { navigate } from './router';
 import { live } from './live';
 
@@ -24,8 +22,9 @@ route(/^\/$/, 'overview', 'Overview', (ctx) => {
 route(/^\/servers\/([^/]+)$/, 'overview', 'Server', mountServer);
 route(/^\/alerts$/, 'alerts', 'Alerts', mountAlerts);
 route(/^\/alerts\/([^/]+)$/, 'alerts', 'Alert', mountAlert);
-route(/^\/rules$/, 'rules', 'Rules', mountRules);
-route(/^\/query$/, 'query', 'Query', mountQuery);
+// The PromQL editor (CodeMirror) is the larger half of the bundle: load it with the pages that use it.
+route(/^\/rules$/, 'rules', 'Rules', lazy(() => import('./pages/rules').then((m) => m.mountRules)));
+route(/^\/query$/, 'query', 'Query', lazy(() => import('./pages/query').then((m) => m.mountQuery)));
 
 startBanner(document.getElementById('banner')!);
 live(); // one connection for every page: upstream status pushes, and the live views

@@ -32,6 +32,28 @@ export function route(pattern: RegExp, section: string, title: string, mount: (c
   routes.push({ pattern, section, title, mount });
 }
 
+/**
+ * lazy mounts a page whose code is loaded on first use (a separate chunk); navigating away before it
+ * arrives mounts nothing.
+ */
+export function lazy(load: () => Promise<(ctx: RouteContext) => Page>): (ctx: RouteContext) => Page {
+  return (ctx) => {
+    let page: Page | undefined;
+    let gone = false;
+    load().then((mount) => {
+      if (!gone) page = mount(ctx);
+    }, (err: Error) => {
+      if (!gone) ctx.root.textContent = `This page could not be loaded (${err.message}); reload to try again.`;
+    });
+    return {
+      destroy() {
+        gone = true;
+        page?.destroy?.();
+      },
+    };
+  };
+}
+
 /** navigate goes to an app URL without a page load. */
 export function navigate(url: string, replace = false): void {
   if (replace) history.replaceState(null, '', url);
