@@ -89,6 +89,7 @@ export function mountRules({ root, query }: RouteContext): Page {
     const saveBtn = h('button', { type: 'button', class: 'btn primary', id: 'save-rule', text: rule ? 'Save changes' : 'Create rule' });
     const readOnly = rule?.source === 'file';
     saveBtn.disabled = readOnly;
+    if (readOnly) for (const el of form.el.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')) el.disabled = true;
     saveBtn.addEventListener('click', async () => {
       const body = form.body();
       if (typeof body === 'string') {
