@@ -78,8 +78,12 @@ program
 
 program
   .command('dashboard')
-  .description('Run the dashboard service (port 5000): the service-discovery API agents register with (GET /api/v1/sd for Prometheus http_sd, GET /api/v1/sd/registrations for the servers).')
+  .description('Run the dashboard service (port 5000): the web app (live servers, alerts, rules, PromQL console) with its API and Socket.IO, proxies to Prometheus (read-only), analytics and alerts, and the service-discovery API agents register with.')
   .option('--port <port>', 'listen port (DASHBOARD_PORT, default 5000)')
+  .option('--prometheus-url <url>', 'Prometheus to read (PROMETHEUS_URL, default http://localhost:9090)')
+  .option('--analytics-url <url>', 'analytics service (ANALYTICS_URL, default http://localhost:9102)')
+  .option('--alerts-url <url>', 'alerts service (ALERTS_URL, default http://localhost:9103)')
+  .option('--refresh <seconds>', 'seconds between live updates (DASHBOARD_REFRESH_SECONDS, default 5)')
   .option('--host <address>', 'listen address (DASHBOARD_HOST, default all interfaces)')
   .option('--sd-ttl <seconds>', 'seconds a registration lives without a heartbeat (DASHBOARD_SD_TTL_SECONDS, default 60)')
   .option('--data-dir <dir>', 'state directory (DATA_DIR, default ./.vigil)')
@@ -87,7 +91,10 @@ program
     const { runService } = await import('./common/service.js');
     const { main } = await import('./dashboard/main.js');
     const overrides = Object.fromEntries(
-      Object.entries({ DASHBOARD_PORT: o.port, DASHBOARD_HOST: o.host, DASHBOARD_SD_TTL_SECONDS: o.sdTtl, DATA_DIR: o.dataDir }).filter(([, v]) => v !== undefined),
+      Object.entries({
+        DASHBOARD_PORT: o.port, DASHBOARD_HOST: o.host, DASHBOARD_SD_TTL_SECONDS: o.sdTtl, DATA_DIR: o.dataDir,
+        PROMETHEUS_URL: o.prometheusUrl, ANALYTICS_URL: o.analyticsUrl, ALERTS_URL: o.alertsUrl, DASHBOARD_REFRESH_SECONDS: o.refresh,
+      }).filter(([, v]) => v !== undefined),
     );
     await runService('dashboard', () => main(overrides));
   });

@@ -10,6 +10,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   () => import('./alerts.js').then((m) => m.benchmark),
   () => import('./analytics.js').then((m) => m.benchmark),
   () => import('./detect.js').then((m) => m.benchmark),
+  () => import('./dashboard.js').then((m) => m.benchmark),
 ];
 
 const wanted = process.argv.slice(2);

@@ -88,5 +88,10 @@ describe('dashboard service-discovery API', () => {
   it('names the variable in a configuration error', () => {
     expect(() => loadConfig({ DASHBOARD_SD_TTL_SECONDS: 'soon' })).toThrow(/DASHBOARD_SD_TTL_SECONDS: expected a number of seconds/);
     expect(() => loadConfig({ DASHBOARD_PORT: '99999' })).toThrow(/DASHBOARD_PORT/);
+    expect(() => loadConfig({ DASHBOARD_REFRESH_SECONDS: '0' })).toThrow(/DASHBOARD_REFRESH_SECONDS: expected a number of seconds between 0.2 and 3600, got "0"/);
+    expect(() => loadConfig({ ANALYTICS_URL: 'analytics:9102' })).toThrow(/ANALYTICS_URL: expected an http\(s\) URL/);
+    expect(() => loadConfig({ ALERTS_URL: 'ftp://x' })).toThrow(/ALERTS_URL/);
+    expect(() => loadConfig({ DASHBOARD_MAX_VIEWS: '1.5' })).toThrow(/DASHBOARD_MAX_VIEWS/);
+    expect(loadConfig({ ANALYTICS_URL: 'http://a:1/', DASHBOARD_REFRESH_SECONDS: '15' })).toMatchObject({ analyticsUrl: 'http://a:1', refreshSeconds: 15, alertsUrl: 'http://localhost:9103' });
   });
 });

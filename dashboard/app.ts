@@ -1,11 +1,25 @@
+import type { Server as HttpServer } from 'node:http';
 import type { Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
 import { createHttpApp } from '../common/http/app.js';
 import type { Logger } from '../common/logger.js';
+import { createPrometheusClient } from '../common/prometheus/index.js';
+import { buildServers, createJsonGetter, SparklineCache } from './api/servers.js';
+import { mountApiRoutes } from './api/routes.js';
+import { UpstreamMonitor } from './api/upstream-monitor.js';
+import { authGate, Authenticator } from './auth/gate.js';
+import { mountLoginRoutes, mountLogoutRoute } from './auth/login.js';
 import type { DashboardConfig } from './config.js';
-import { mountDiscoveryRoutes } from './discovery/routes.js';
+import { mountDiscoveryRoutes, SD_PATH } from './discovery/routes.js';
 import { RegistrationStore } from './discovery/registration-store.js';
+import { RateLimitedError, sendError } from './errors.js';
+import { countedPrometheus } from './live/counted-prometheus.js';
+import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
+import { mountPrometheusProxy } from './proxy/prometheus-proxy.js';
+import { ALERTS_ROUTES, ANALYTICS_ROUTES, mountServiceProxy } from './proxy/service-proxy.js';
+import { defaultWebDir, mountBundle } from './static/bundle.js';
 
 /** Dependencies of the dashboard service. */
 export interface DashboardDeps {
@@ -14,19 +28,48 @@ export interface DashboardDeps {
   registry: Registry;
   /** Clock for registration expiry (ms since the epoch); tests pass their own. */
   now?: () => number;
+  /** Directory of the built browser app (index.html + assets/); default `dist/dashboard/web`. */
+  webDir?: string;
 }
 
 /** Dashboard is the built (not yet listening) dashboard service. */
 export interface Dashboard {
   app: Express;
   store: RegistrationStore;
-  /** Stops the expiry timer and waits for pending writes. */
+  hub: LiveHub;
+  monitor: UpstreamMonitor;
+  /** Serves Socket.IO on the HTTP server the app listens on, and starts probing the upstreams. */
+  attach(server: HttpServer): void;
+  /** Stops the timers, disconnects the live clients and waits for pending writes. */
   close(): Promise<void>;
 }
 
 /**
- * createApp builds the dashboard service: the HTTP bootstrap, and the service-discovery API backed by a
- * persisted registration store whose expired entries are swept on a timer. It never listens.
+ * The content security policy the bundled app satisfies: scripts and connections (the Socket.IO
+ * websocket included) from this origin only; element styles are allowed because Chart.js and CodeMirror
+ * set them; images may be data: URIs (Chart.js exports). `upgrade-insecure-requests` is left out: the
+ * dashboard is often reached over plain HTTP on a LAN, where it would break every asset.
+ */
+const CSP = {
+  useDefaults: false,
+  directives: {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+  },
+};
+
+/**
+ * createApp builds the dashboard service: the HTTP bootstrap; the login and token gate; the browser
+ * app; its REST API (status, servers); the read-only Prometheus proxy and the analytics and alerts
+ * proxies; the service-discovery API; and the Socket.IO hub for live views. It never listens.
  */
 export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
   const { config, logger, registry } = deps;
@@ -50,18 +93,71 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
   }, sweepMs);
   timer.unref();
 
+  const timeoutMs = config.upstreamTimeoutSeconds * 1000;
+  const liveTimeoutMs = Math.max(1000, Math.min(timeoutMs, config.refreshSeconds * 1000));
+  const auth = new Authenticator(config.token);
+  const live: { hub?: LiveHub } = {};
+  const monitor = new UpstreamMonitor({
+    urls: { prometheus: config.prometheusUrl, analytics: config.analyticsUrl, alerts: config.alertsUrl },
+    token: config.token,
+    timeoutMs: Math.min(timeoutMs, 5000),
+    onChange: (s) => live.hub?.broadcastStatus(s),
+  });
+  const prometheus = countedPrometheus(createPrometheusClient({ url: config.prometheusUrl, timeoutMs: liveTimeoutMs, retries: 0 }), metrics.prometheusQueries);
+  const getJson = createJsonGetter({ analytics: config.analyticsUrl, alerts: config.alertsUrl }, config.token, liveTimeoutMs, monitor);
+  const sparklines = new SparklineCache();
+  const servers = () => buildServers({ prometheus, getJson, registrations: () => store.list(), monitor, timeoutMs: liveTimeoutMs }, sparklines);
+  const hub = new LiveHub({
+    auth, stepSeconds: config.refreshSeconds, maxViews: config.maxViews, prometheus, metrics, logger,
+    buildServers: servers, status: () => monitor.status(),
+  });
+
+  live.hub = hub;
+
+  const apiLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    // Agents' heartbeats and Prometheus's http_sd polls keep their own pace (see the discovery API).
+    skip: (req) => req.path.startsWith(SD_PATH),
+    handler: (_req, res) => sendError(res, new RateLimitedError('API requests')),
+  });
+
   const app = createHttpApp({
     name: 'dashboard',
     registry,
     logger,
-    token: config.token,
-    routes: (a) => mountDiscoveryRoutes(a, store, metrics, { rateLimitPerMinute: config.registerRateLimitPerMinute }),
+    // The token gate below covers pages, the API and the proxies (bearer or session cookie); the
+    // bootstrap's own /api guard would know only the bearer token.
+    token: undefined,
+    helmet: { contentSecurityPolicy: CSP, strictTransportSecurity: false },
+    routes: (a) => {
+      mountLoginRoutes(a, auth);
+      a.use(authGate(auth));
+      mountLogoutRoute(a);
+      a.use('/api', apiLimiter);
+      mountApiRoutes(a, { monitor, buildServers: servers, auth });
+      mountPrometheusProxy(a, { name: 'prometheus', url: config.prometheusUrl, timeoutMs, monitor });
+      mountServiceProxy(a, { name: 'analytics', url: config.analyticsUrl, token: config.token, timeoutMs, monitor }, ANALYTICS_ROUTES);
+      mountServiceProxy(a, { name: 'alerts', url: config.alertsUrl, token: config.token, timeoutMs, monitor }, ALERTS_ROUTES);
+      mountDiscoveryRoutes(a, store, metrics, { rateLimitPerMinute: config.registerRateLimitPerMinute });
+      mountBundle(a, deps.webDir ?? defaultWebDir());
+    },
   });
   return {
     app,
     store,
+    hub,
+    monitor,
+    attach(server) {
+      hub.attach(server);
+      monitor.start(Math.max(2, config.refreshSeconds) * 1000);
+    },
     async close() {
       clearInterval(timer);
+      monitor.stop();
+      hub.close();
       await store.flush();
     },
   };

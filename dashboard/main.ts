@@ -21,11 +21,24 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
     await dashboard.close();
     throw err;
   }
-  logger.info({ port: config.port, dataDir: config.dataDir, sdTtlSeconds: config.sdTtlSeconds }, 'dashboard listening');
+  dashboard.attach(server);
+  logger.info(
+    {
+      port: config.port, dataDir: config.dataDir, sdTtlSeconds: config.sdTtlSeconds, refreshSeconds: config.refreshSeconds,
+      prometheusUrl: config.prometheusUrl, analyticsUrl: config.analyticsUrl, alertsUrl: config.alertsUrl,
+    },
+    'dashboard listening',
+  );
+  if (!config.token) {
+    logger.warn(
+      { port: config.port },
+      'DASHBOARD_TOKEN is not set: the dashboard, its API and its proxies to Prometheus, analytics and alerts are open to anyone who can reach this port',
+    );
+  }
   return {
     async close() {
-      await closeServer(server);
       await dashboard.close();
+      await closeServer(server);
     },
   };
 }

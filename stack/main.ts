@@ -80,8 +80,7 @@ export async function main(overrides: Env = {}, actions: StackActions = {}): Pro
   if (stopping) return;
   const u = stack.urls;
   const rows: Array<[string, string | undefined]> = [
-    // The dashboard service answers discovery today; its registered servers are the page worth opening.
-    ['Dashboard', u.dashboard && `${u.dashboard}/api/v1/sd/registrations`],
+    ['Dashboard', u.dashboard],
     ['Prometheus', u.prometheus],
     ['Alertmanager', u.alertmanager],
     ['Agent metrics', u.agent && `${u.agent}/metrics`],
