@@ -69,7 +69,8 @@ describe('vigil stack configuration generation', () => {
     expect(a).not.toContain('host-thresholds.yml');
     expect(b).toContain('standalone/host-thresholds.yml');
     const check = await run(promtool, ['check', 'config', join(dir, 'b', 'stack', 'prometheus.yml')]);
-    expect(check.stdout).toMatch(/SUCCESS: 3 rule files found/);
+    // prometheus/rules/ (3 files) plus the standalone host thresholds.
+    expect(check.stdout).toMatch(/SUCCESS: 4 rule files found/);
   });
 
   it('renders the compose alertmanager.yml with email and Slack receivers from the environment', async () => {
