@@ -15,9 +15,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     await fh.writeFile(data);
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (err) {
+    // A full disk: leave no half-written temporary file behind to hold the space.
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw err;
   }
+  await fh.close();
   try {
     await rename(tmp, path);
   } catch (err) {
