@@ -38,6 +38,7 @@ export interface AlertsApp {
   dispatcher: Dispatcher;
   outbox: Outbox;
   history: HistoryStore;
+  journal: Journal;
   metrics: AlertsMetrics;
   /** ms the journal or the outbox has made no progress (0: all is moving); readiness fails past the stall timeout. */
   stalledMs(): number;
@@ -193,6 +194,7 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     dispatcher: d,
     outbox,
     history,
+    journal,
     metrics,
     stalledMs,
     async close() {
