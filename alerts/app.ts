@@ -101,7 +101,7 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     logger,
     decided(dec) {
       // Best effort: without it a crash re-decides, and the outbox's idempotency keys catch most repeats.
-      journal.append({ t: 'decided', at: Date.now(), ...dec }, () => undefined).catch((err: Error) => logger.warn({ err: err.message }, 'could not journal a notification decision'));
+      return journal.append({ t: 'decided', at: Date.now(), ...dec }, () => undefined).catch((err: Error) => logger.warn({ err: err.message }, 'could not journal a notification decision'));
     },
   });
   ref.dispatcher = d;

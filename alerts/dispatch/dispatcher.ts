@@ -36,8 +36,16 @@ export interface DispatcherDeps {
   history: HistoryStore;
   metrics: AlertsMetrics;
   logger: Logger;
-  /** Makes a decision durable (the journal), so that a restart replays it instead of deciding again. */
-  decided?: (d: Decision) => void;
+  /** Makes a decision durable (the journal), so that a restart replays it instead of deciding again; never rejects. */
+  decided?: (d: Decision) => Promise<void>;
+}
+
+/** Gate is a promise opened by hand: queued deliveries wait on it. */
+class Gate {
+  open: () => void = () => undefined;
+  readonly promise = new Promise<void>((resolve) => {
+    this.open = resolve;
+  });
 }
 
 /** How often an alert suppressed by a silence is looked at again, in ms. */
@@ -111,9 +119,9 @@ export class Dispatcher {
   }
 
   /** decide makes a decision durable; the in-memory state already has it. */
-  private decide(kind: Decision['kind'], list: AlertState[], extra: Partial<Decision> = {}): void {
-    if (!list.length || !this.d.decided) return;
-    this.d.decided({ kind, alerts: list.map((st) => [st.fingerprint, st.alert.startsAt]), ...extra });
+  private decide(kind: Decision['kind'], list: AlertState[], extra: Partial<Decision> = {}): Promise<void> {
+    if (!list.length || !this.d.decided) return Promise.resolve();
+    return this.d.decided({ kind, alerts: list.map((st) => [st.fingerprint, st.alert.startsAt]), ...extra });
   }
 
   /** serialize returns the state to snapshot. */
@@ -244,7 +252,7 @@ export class Dispatcher {
         recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${st.silencedBy.join(', ')}; not notified` });
       } else tell.push(st);
     }
-    this.decide('silenced', held);
+    void this.decide('silenced', held);
     if (tell.length) await this.sendResolved(group, tell);
   }
 
@@ -266,17 +274,21 @@ export class Dispatcher {
           recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${silencedBy.join(', ')}; not notified` });
         } else send.push(st);
       }
-      this.decide('silenced', held);
-      const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''));
-      for (const st of send) {
-        st.notified = true;
-        st.announced = true;
-        st.lastNotifiedAt = Date.now();
-        if (kind === 'repeat') st.repeats++;
-        recordEvent(this.d.history, st, kind === 'repeat' ? 'repeated' : 'notified', { channel: channels.join(',') });
+      void this.decide('silenced', held);
+      const gate = new Gate();
+      try {
+        const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''), undefined, gate.promise);
+        for (const st of send) {
+          st.notified = true;
+          st.announced = true;
+          st.lastNotifiedAt = Date.now();
+          if (kind === 'repeat') st.repeats++;
+          recordEvent(this.d.history, st, kind === 'repeat' ? 'repeated' : 'notified', { channel: channels.join(',') });
+        }
+        await (kind === 'repeat' ? Promise.all(send.map((st) => this.decide('repeat', [st], { repeats: st.repeats }))) : this.decide('firing', send));
+      } finally {
+        gate.open();
       }
-      if (kind === 'repeat') for (const st of send) this.decide('repeat', [st], { repeats: st.repeats });
-      else this.decide('firing', send);
     } catch (err) {
       this.d.logger.error({ err, group }, 'could not queue a notification; will try again');
       for (const st of list) if (!st.notified) this.addToGroup(st);
@@ -293,26 +305,33 @@ export class Dispatcher {
   }
 
   private async sendResolved(group: string, list: AlertState[]): Promise<void> {
+    const gate = new Gate();
     try {
-      const channels = await this.deliver('resolved', group, list, () => '');
+      const channels = await this.deliver('resolved', group, list, () => '', undefined, gate.promise);
       for (const st of list) {
         st.resolvedNotified = true;
         recordEvent(this.d.history, st, 'notified', { channel: channels.join(','), detail: 'resolved message' });
       }
-      this.decide('resolved', list);
+      await this.decide('resolved', list);
     } catch (err) {
       this.d.logger.error({ err, group }, 'could not queue a resolved notification');
+    } finally {
+      gate.open();
     }
   }
 
-  /** deliver queues one notification about `list` to every channel it routes to; returns the channels. */
-  private async deliver(kind: NotificationKind, group: string, list: AlertState[], extra: (st: AlertState) => string, flap?: FlapSummary): Promise<string[]> {
+  /**
+   * deliver queues one notification about `list` to every channel it routes to; returns the channels.
+   * The deliveries wait for `gate`: the decision is journalled first, so that a crash during the
+   * delivery replays the decision instead of making a new one (which could group differently).
+   */
+  private async deliver(kind: NotificationKind, group: string, list: AlertState[], extra: (st: AlertState) => string, flap?: FlapSummary, gate?: Promise<void>): Promise<string[]> {
     if (!list.length) return [];
     const n: Notification = { kind, group, alerts: list.map((st) => toNotificationAlert(st, this.d.dashboardUrl)), createdAt: new Date().toISOString() };
     if (flap) n.flap = flap;
     const members = list.map((st) => memberKey(st.fingerprint, st.status, st.alert.startsAt, extra(st)));
     const requests = route(n, list.flatMap((st) => st.alert.actions), members, this.d.routes);
-    for (const r of requests) await this.d.outbox.enqueue(r);
+    for (const r of requests) await this.d.outbox.enqueue(r, gate);
     return [...new Set(requests.map((r) => r.channel))];
   }
 
@@ -369,10 +388,11 @@ export class Dispatcher {
     // Counts cover the hold: from when flapping was detected until now.
     const flap: FlapSummary = { fires: st.fires.filter((x) => x >= flapping.since).length, resolves: st.resolves.filter((x) => x >= flapping.since).length, windowSeconds: t.flapWindow };
     this.busy.add(st.fingerprint);
+    const gate = new Gate();
     try {
       st.silencedBy = await this.d.silences.silencedBy(st.alert.labels);
       if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
-      const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap);
+      const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap, gate.promise);
       recordEvent(this.d.history, st, 'flap-summary', { channel: channels.join(','), detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}` });
       // The hold ends with the summary; a fire soon after (still more than the threshold in the window) holds it again.
       st.flapping = undefined;
@@ -380,10 +400,11 @@ export class Dispatcher {
       st.announced = st.status === 'firing' && !st.silencedBy.length;
       st.resolvedNotified = st.status === 'resolved';
       st.lastNotifiedAt = now;
-      this.decide('flap-summary', [st], { announced: st.announced });
+      await this.decide('flap-summary', [st], { announced: st.announced });
     } catch (err) {
       this.d.logger.error({ err }, 'could not queue a flap summary; will try again');
     } finally {
+      gate.open();
       this.busy.delete(st.fingerprint);
     }
   }

@@ -79,6 +79,8 @@ export class Outbox {
   private readonly dead = new Map<string, OutboxEntry>();
   private readonly inFlight = new Map<string, { done: Promise<void>; since: number }>();
   private readonly notifiers = new Map<Channel, Notifier>();
+  /** Entries queued but not to be attempted yet (their decision is being journalled). */
+  private readonly held = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private pumpQueued = false;
@@ -156,7 +158,7 @@ export class Outbox {
     let overdueMs = 0;
     if (this.running) {
       for (const e of this.pending.values()) {
-        if (!this.inFlight.has(e.id) && !busy.has(e.channel)) overdueMs = Math.max(overdueMs, now - e.nextAttemptAt);
+        if (!this.inFlight.has(e.id) && !this.held.has(e.id) && !busy.has(e.channel)) overdueMs = Math.max(overdueMs, now - e.nextAttemptAt);
       }
     }
     return { oldestAttemptMs, overdueMs };
@@ -180,7 +182,7 @@ export class Outbox {
    * enqueue stores a delivery durably and schedules it. Returns false when an idempotent delivery
    * with the same key is already pending or was delivered (a replay after a crash).
    */
-  async enqueue(req: OutboxRequest): Promise<boolean> {
+  async enqueue(req: OutboxRequest, gate?: Promise<void>): Promise<boolean> {
     if (this.pendingKeys.has(req.key) || (req.idempotent && this.delivered.has(req.key))) return false;
     const now = Date.now();
     const entry: OutboxEntry = { ...req, id: `${now}-${randomUUID()}`, createdAt: now, attempts: 0, nextAttemptAt: now };
@@ -192,6 +194,13 @@ export class Outbox {
       throw err;
     }
     this.pending.set(entry.id, entry);
+    if (gate) {
+      this.held.add(entry.id);
+      void gate.finally(() => {
+        this.held.delete(entry.id);
+        this.pump();
+      });
+    }
     this.updateGauges();
     this.pump();
     return true;
@@ -238,7 +247,7 @@ export class Outbox {
       const c = this.pending.get(id)?.channel;
       if (c) busy.set(c, (busy.get(c) ?? 0) + 1);
     }
-    const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id) && !this.held.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     let next = Infinity;
     for (const e of due) {
       if ((busy.get(e.channel) ?? 0) >= limit) continue;
