@@ -12,6 +12,7 @@ import { SilenceChecker } from './dispatch/silences.js';
 import { recordEvent } from './dispatch/alert-state.js';
 import { HistoryStore } from './history/history-store.js';
 import { StorageFullError, StorageUnavailableError } from './errors.js';
+import { MemoryCompactor } from './memory.js';
 import { createMetrics, type AlertsMetrics } from './metrics.js';
 import { AlertmanagerNotifier } from './notify/alertmanager/alertmanager-notifier.js';
 import type { SeriesSource } from './notify/email/chart-data.js';
@@ -145,6 +146,7 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     storageFull();
   }, config.tickInterval * 1000);
 
+  const memory = new MemoryCompactor();
   // The next check is scheduled only once this one is done: snapshots never overlap.
   let maintainTimer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -156,6 +158,7 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     // and otherwise once an interval, only when the state changed.
     if ((j.records > 0 && j.bytes >= config.snapshotJournalBytes) || now - lastSnapshotTry >= interval) await snapshotNow('periodic');
     await outbox.maintain(now);
+    if (memory.observe(d.size)) logger.info({ alerts: d.size }, 'shed most alerts; ran a full garbage collection to give the memory back');
     if (!stopped) maintainTimer = setTimeout(() => void maintain(), MAINTAIN_MS);
   };
   maintainTimer = setTimeout(() => void maintain(), MAINTAIN_MS);

@@ -79,7 +79,7 @@ export const DEFAULTS = {
   deliveredMax: 100_000, // delivered keys remembered
   historyMaxBytes: 16 * 1024 * 1024, // bytes of history.jsonl before it is rotated to history.jsonl.1
   historyFiles: 5, // rotated history files kept besides the current one
-  historyMemoryEvents: 50_000, // newest history events served by the API (held in memory)
+  historyMemoryEvents: 20_000, // newest history events served by the API (held in memory, about 7 MB); older ones stay in the files
   snapshotInterval: 60, // s: longest a journal record waits to be folded into state.json
   snapshotJournalBytes: 8 * 1024 * 1024, // bytes: a journal this large is folded in sooner
   stallTimeout: 60, // s: a journal write or delivery stuck this long fails readiness; twice this exits

@@ -168,6 +168,11 @@ export class Dispatcher {
     return st;
   }
 
+  /** size is how many alerts the dispatcher holds (firing and resolved). */
+  get size(): number {
+    return this.states.size;
+  }
+
   /** get returns one alert's state. */
   get(fp: string): AlertState | undefined {
     return this.states.get(fp);

@@ -52,7 +52,7 @@ export interface HistoryBounds {
   memoryEvents: number;
 }
 
-const DEFAULT_BOUNDS: HistoryBounds = { maxBytes: 16 * 1024 * 1024, files: 5, memoryEvents: 50_000 };
+const DEFAULT_BOUNDS: HistoryBounds = { maxBytes: 16 * 1024 * 1024, files: 5, memoryEvents: 20_000 };
 
 /**
  * HistoryStore keeps every alert's lifecycle as JSON lines in `DATA_DIR/alerts/history.jsonl` and
