@@ -22,6 +22,8 @@ export class MemoryCompactor {
   private peak = 0;
   /** Full collections run so far. */
   runs = 0;
+  /** When to collect once more after a drop (epoch ms). */
+  private again?: number;
 
   constructor(
     /** Alerts that must have been shed since the peak before a collection is worth its pause. */
@@ -30,8 +32,13 @@ export class MemoryCompactor {
   ) {}
 
   /** observe is told how many alerts are held; after a drop to half the peak (and by minShed) it collects once. */
-  observe(held: number): boolean {
+  observe(held: number, now = Date.now()): boolean {
     this.peak = Math.max(this.peak, held);
+    if (this.gc && this.again !== undefined && now >= this.again) {
+      // Once more when the service has been quiet a while: V8 then also shrinks the young generation.
+      this.again = undefined;
+      this.gc();
+    }
     if (!this.gc || this.peak - held < this.minShed || held > this.peak / 2) return false;
     // Twice: the first collection frees the old generation, the second (with little allocated since)
     // lets V8 shrink the young generation it grew during the storm.
@@ -39,6 +46,7 @@ export class MemoryCompactor {
     this.gc();
     this.runs++;
     this.peak = held;
+    this.again = now + 10_000;
     return true;
   }
 }

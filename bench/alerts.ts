@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertmanager } from '../test/helpers/alertmanager.js';
 import type { Child } from '../test/helpers/child.js';
@@ -159,11 +159,14 @@ export const benchmark: Benchmark = {
   name: 'alerts',
   description: 'alerts service: ingest throughput (none lost), threshold-crossing-to-email latency vs Prometheus rule → Alertmanager (default timings), and a soak with kill -9 and an SMTP outage',
   async run(): Promise<BenchResult> {
+    // Other work on the machine changes the throughput figures; the load average says how much there was.
+    const loadBefore = loadavg()[0];
     const parts = [
       PARTS.includes('ingest') ? await ingestBench() : undefined,
       PARTS.includes('latency') ? await latencyBench() : undefined,
       PARTS.includes('soak') ? await soakBench() : undefined,
     ].filter((p) => p !== undefined);
-    return { name: 'alerts', anchorName: 'Prometheus+Alertmanager', rows: parts.flatMap((p) => p.rows), details: Object.assign({}, ...parts.map((p) => p.details)) as Record<string, unknown> };
+    const details = Object.assign({ loadAverage1m: { before: loadBefore, after: loadavg()[0] }, cpus: cpus().length }, ...parts.map((p) => p.details)) as Record<string, unknown>;
+    return { name: 'alerts', anchorName: 'Prometheus+Alertmanager', rows: parts.flatMap((p) => p.rows), details };
   },
 };
