@@ -32,6 +32,7 @@ export class DeliveredLog {
   private waiting: Waiter[] = [];
   private writer?: Promise<void>;
   private lines = 0;
+  private compactWanted = false;
   /** The last write failed and may have left half a line: start the next one on a new line. */
   private torn = false;
 
@@ -70,20 +71,26 @@ export class DeliveredLog {
     const line = `${key.replace(/[\t\n]/g, ' ')}\t${now}\n`;
     return new Promise((resolve, reject) => {
       this.waiting.push({ line, resolve, reject });
-      this.writer ??= this.write().finally(() => {
-        this.writer = undefined;
-      });
+      this.kick();
     });
   }
 
-  /** maintain drops keys past the bounds and compacts the file when it has grown to twice the live keys. */
+  /**
+   * maintain drops keys past the bounds and compacts the file when it has grown to twice the live keys.
+   * The compaction runs in the writer's loop, the only user of the file handle, so no add races it.
+   */
   async maintain(now = Date.now()): Promise<void> {
     this.prune(now);
     if (this.lines <= 2 * this.keys.size + 1000) return;
+    this.compactWanted = true;
+    this.kick();
     while (this.writer) await this.writer;
-    await this.compact();
-    await this.fh?.close();
-    this.fh = await open(this.path, 'a');
+  }
+
+  private kick(): void {
+    this.writer ??= this.write().finally(() => {
+      this.writer = undefined;
+    });
   }
 
   /** close flushes and closes the file. */
@@ -123,6 +130,18 @@ export class DeliveredLog {
       } catch (err) {
         this.torn = true;
         for (const w of batch) w.reject(err);
+      }
+    }
+    if (this.compactWanted && this.fh) {
+      this.compactWanted = false;
+      try {
+        await this.compact();
+        const old = this.fh;
+        this.fh = await open(this.path, 'a');
+        this.torn = false;
+        await old.close();
+      } catch {
+        // a full disk: the old file stays, still correct; compaction is asked for again later
       }
     }
   }
