@@ -110,8 +110,8 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
       return current === 0 && pending === 0;
     }, 600_000, 1000).catch(() => undefined);
     const settledAt = Date.now() - t0;
-    // Memory at the end: the last 10 s after 20 s of quiet.
-    await sleep(20_000);
+    // Memory at the end, at rest: 10 s of samples after 30 s of quiet (the rssMB series shows the way down).
+    await sleep(30_000);
     const endSamples: number[] = [];
     for (let i = 0; i < 20; i++, await sleep(500)) endSamples.push((await rssBytes(child!.proc.pid)) ?? 0);
     const end = percentile(endSamples, 50);
