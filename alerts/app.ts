@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Express } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import { createHttpApp } from '../common/http/app.js';
 import type { Logger } from '../common/logger.js';
@@ -7,10 +7,12 @@ import { apiRoutes } from './api/routes.js';
 import type { AlertsConfig } from './config.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { Forwarder } from './dispatch/forwarder.js';
-import { Journal } from './dispatch/journal.js';
+import { Journal, type JournalIo } from './dispatch/journal.js';
 import { SilenceChecker } from './dispatch/silences.js';
 import { recordEvent } from './dispatch/alert-state.js';
 import { HistoryStore } from './history/history-store.js';
+import { StorageFullError, StorageUnavailableError } from './errors.js';
+import { MemoryCompactor } from './memory.js';
 import { createMetrics, type AlertsMetrics } from './metrics.js';
 import { AlertmanagerNotifier } from './notify/alertmanager/alertmanager-notifier.js';
 import type { SeriesSource } from './notify/email/chart-data.js';
@@ -28,6 +30,8 @@ export interface AppDeps {
   registry: Registry;
   /** Chart data (the Prometheus client); emails have no charts without it. */
   series?: SeriesSource;
+  /** The journal's path to the disk; tests inject a full disk or a stalled write here. */
+  journalIo?: Partial<JournalIo>;
 }
 
 /** AlertsApp is the built service: an Express app that is not listening yet, and its parts. */
@@ -36,15 +40,16 @@ export interface AlertsApp {
   dispatcher: Dispatcher;
   outbox: Outbox;
   history: HistoryStore;
+  journal: Journal;
   metrics: AlertsMetrics;
+  /** ms the journal or the outbox has made no progress (0: all is moving); readiness fails past the stall timeout. */
+  stalledMs(): number;
   /** Stops the timers, waits for queued work, snapshots the state and closes the files. */
   close(): Promise<void>;
 }
 
-/** How often the journal is checked, and snapshotted and emptied when it has records, in ms. */
-const SNAPSHOT_MS = 2000;
-/** Longest time between snapshots even without new records, in ms. */
-const SNAPSHOT_MAX_AGE_MS = 30_000;
+/** How often the snapshot policy and the outbox bounds are checked, in ms. */
+const MAINTAIN_MS = 2000;
 
 /**
  * createApp builds the alerts service from its configuration: history, outbox and notifiers, the
@@ -54,7 +59,7 @@ const SNAPSHOT_MAX_AGE_MS = 30_000;
 export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<AlertsApp> {
   const { logger, registry } = deps;
   const metrics = createMetrics(registry);
-  const history = new HistoryStore(join(config.dir, 'history.jsonl'));
+  const history = new HistoryStore(join(config.dir, 'history.jsonl'), { maxBytes: config.historyMaxBytes, files: config.historyFiles, memoryEvents: config.historyMemoryEvents });
   await history.open();
 
   const notifiers: Notifier[] = [new SlackNotifier(), new WebhookNotifier(), new AlertmanagerNotifier(config.forwardResendInterval)];
@@ -69,6 +74,10 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     maxAttempts: config.retryMaxAttempts,
     retryBase: config.retryBase,
     retryMax: config.retryMax,
+    deadLetterRetentionMs: config.deadLetterRetention * 1000,
+    deadLetterMax: config.deadLetterMax,
+    deliveredRetentionMs: config.deliveredRetention * 1000,
+    deliveredMax: config.deliveredMax,
     metrics,
     logger,
     onEvent(entry, event, error) {
@@ -81,6 +90,7 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
   });
   await outbox.open();
 
+  const journal = new Journal(config.dir, deps.journalIo);
   const d = new Dispatcher({
     timings: config,
     routes: { emailEnabled: !!email, emailTo: config.emailTo, slackWebhookUrl: config.slackWebhookUrl, webhookUrls: config.webhookUrls },
@@ -91,26 +101,77 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     history,
     metrics,
     logger,
+    decided(dec) {
+      // Best effort: without it a crash re-decides, and the outbox's idempotency keys catch most repeats.
+      return journal.append({ t: 'decided', at: Date.now(), ...dec }, () => undefined).catch((err: Error) => logger.warn({ err: err.message }, 'could not journal a notification decision'));
+    },
   });
   ref.dispatcher = d;
-  const journal = new Journal(config.dir);
-  const { snapshot, records } = await journal.open();
-  d.restore(snapshot);
-  for (const r of records) {
-    if (r.t === 'alerts') d.ingest(r.alerts, r.at);
-    else d.ack(r.fingerprint, r.by, r.comment, r.at);
+  const { snapshot, records, setAside, tornBytes } = await journal.open();
+  for (const s of setAside) {
+    metrics.corruptFiles.inc({ file: s.file });
+    logger.error(s, `the ${s.file} file could not be read; ${s.movedTo ? `moved it to ${s.movedTo}` : 'kept it'} and started with what could be read`);
   }
+  if (tornBytes) logger.warn({ bytes: tornBytes }, 'cut off a torn last journal record (a write cut short by a crash or a full disk; it was never acknowledged)');
+  d.recover(snapshot, records);
   if (records.length) logger.info({ records: records.length, pending: outbox.list().length }, 'replayed the journal; pending deliveries resume');
-  await journal.snapshot(() => d.serialize());
+
+  const storageFull = () => metrics.storageFull.set(journal.status().full ? 1 : 0);
+  let lastSnapshotTry = 0;
+  let snapshotFailureLogged = 0;
+  /** snapshotNow folds the journal into state.json; a full disk leaves the journal as it is (read-only mode). */
+  const snapshotNow = async (why: string) => {
+    lastSnapshotTry = Date.now();
+    try {
+      metrics.snapshots.inc({ result: (await journal.snapshot(() => d.serialize())) ? 'written' : 'unchanged' });
+    } catch (err) {
+      metrics.snapshots.inc({ result: 'failed' });
+      metrics.storageWriteFailures.inc({ what: 'snapshot' });
+      if (Date.now() - snapshotFailureLogged > 60_000) {
+        snapshotFailureLogged = Date.now();
+        logger.error({ err: (err as Error).message, why }, 'could not write the state snapshot; the journal keeps everything and the snapshot is tried again');
+      }
+    }
+    storageFull();
+  };
+  await snapshotNow('start');
+  if (journal.status().full) logger.error('the disk holding DATA_DIR is full: alerts are refused with 503 STORAGE_FULL until space returns; pending deliveries go on');
   outbox.start();
 
   const tick = setInterval(() => {
     d.tick();
     outbox.updateGauges();
+    const j = journal.status();
+    metrics.journalRecords.set(j.records);
+    metrics.journalBytes.set(j.bytes);
+    storageFull();
   }, config.tickInterval * 1000);
-  const snap = setInterval(() => {
-    if (journal.due(SNAPSHOT_MAX_AGE_MS)) void journal.snapshot(() => d.serialize()).catch((err: Error) => logger.error({ err }, 'snapshot failed'));
-  }, SNAPSHOT_MS);
+
+  const memory = new MemoryCompactor();
+  // The next check is scheduled only once this one is done: snapshots never overlap.
+  let maintainTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const maintain = async () => {
+    const now = Date.now();
+    const j = journal.status(now);
+    const interval = config.snapshotInterval * 1000;
+    // state.json is rewritten when records wait (at most every interval, sooner when the journal is big),
+    // and otherwise once an interval, only when the state changed.
+    if ((j.records > 0 && j.bytes >= config.snapshotJournalBytes) || now - lastSnapshotTry >= interval) await snapshotNow('periodic');
+    await outbox.maintain(now);
+    if (memory.observe(d.size)) logger.info({ alerts: d.size }, 'shed most alerts; ran a full garbage collection to give the memory back');
+    if (!stopped) maintainTimer = setTimeout(() => void maintain(), MAINTAIN_MS);
+  };
+  maintainTimer = setTimeout(() => void maintain(), MAINTAIN_MS);
+
+  const stalledMs = () => {
+    const now = Date.now();
+    const o = outbox.status(now);
+    const j = journal.status(now).busyMs;
+    metrics.stalled.set({ part: 'journal' }, j / 1000);
+    metrics.stalled.set({ part: 'outbox' }, Math.max(o.oldestAttemptMs, o.overdueMs) / 1000);
+    return Math.max(j, o.oldestAttemptMs, o.overdueMs);
+  };
 
   const app = createHttpApp({
     name: 'alerts',
@@ -119,6 +180,8 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     bodyLimit: '10mb',
     // With DASHBOARD_TOKEN set, receiving needs it too: Alertmanager and analytics are configured to send it.
     token: config.token,
+    // Not ready while the journal or the outbox is stuck, so that a supervisor restarts the service.
+    ready: () => stalledMs() < config.stallTimeout * 1000,
     routes(a) {
       const destinations = new DestinationPolicy({
         emailTo: config.emailTo, emailAllowlist: config.emailAllowlist, anyEmail: config.anyEmailRecipient,
@@ -126,6 +189,13 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
       });
       receiveRoutes(a, { journal, dispatcher: d, metrics, destinations, logger });
       apiRoutes(a, { dispatcher: d, journal, history, outbox, dashboardUrl: config.dashboardUrl, token: config.token });
+      a.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+        if (err instanceof StorageFullError || err instanceof StorageUnavailableError) {
+          res.set('Retry-After', String(err.retryAfterSeconds));
+          metrics.storageWriteFailures.inc({ what: 'journal' });
+        }
+        next(err);
+      });
     },
   });
 
@@ -134,13 +204,16 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     dispatcher: d,
     outbox,
     history,
+    journal,
     metrics,
+    stalledMs,
     async close() {
+      stopped = true;
       clearInterval(tick);
-      clearInterval(snap);
+      clearTimeout(maintainTimer);
       d.close();
       await d.settled();
-      await journal.snapshot(() => d.serialize());
+      await snapshotNow('close');
       await journal.close();
       await outbox.close();
       await history.flush();

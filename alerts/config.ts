@@ -48,6 +48,18 @@ export interface AlertsConfig {
   retryMax: number;
   resolvedRetention: number;
   tickInterval: number;
+  resolveTimeout: number;
+  maxResolved: number;
+  deadLetterRetention: number;
+  deadLetterMax: number;
+  deliveredRetention: number;
+  deliveredMax: number;
+  historyMaxBytes: number;
+  historyFiles: number;
+  historyMemoryEvents: number;
+  snapshotInterval: number;
+  snapshotJournalBytes: number;
+  stallTimeout: number;
 }
 
 /** Defaults, with units. */
@@ -65,6 +77,18 @@ export const DEFAULTS = {
   resolvedRetention: 3600, // s a resolved alert stays in GET /api/v1/alerts
   tickInterval: 0.25, // s
   mailCatcherPort: 0, // any free loopback port: only the service itself sends to it
+  resolveTimeout: 300, // s: a firing alert without endsAt resolves when not re-sent for this long (Alertmanager's resolve_timeout)
+  maxResolved: 10_000, // resolved alerts kept (GET /api/v1/alerts); the oldest go first
+  deadLetterRetention: 7 * 24 * 3600, // s
+  deadLetterMax: 1000, // dead letters kept
+  deliveredRetention: 7 * 24 * 3600, // s a delivered idempotency key is remembered
+  deliveredMax: 100_000, // delivered keys remembered
+  historyMaxBytes: 16 * 1024 * 1024, // bytes of history.jsonl before it is rotated to history.jsonl.1
+  historyFiles: 5, // rotated history files kept besides the current one
+  historyMemoryEvents: 20_000, // newest history events served by the API (held in memory, about 7 MB); older ones stay in the files
+  snapshotInterval: 60, // s: longest a journal record waits to be folded into state.json
+  snapshotJournalBytes: 8 * 1024 * 1024, // bytes: a journal this large is folded in sooner
+  stallTimeout: 60, // s: a journal write or delivery stuck this long fails readiness; twice this exits
 } as const;
 
 const shape = {
@@ -98,6 +122,18 @@ const shape = {
   ALERTS_RETRY_BASE_SECONDS: envNumber({ min: 0.01, what: 'a number of seconds' }),
   ALERTS_RETRY_MAX_SECONDS: envNumber({ min: 0.01, what: 'a number of seconds' }),
   ALERTS_RESOLVED_RETENTION_SECONDS: envNumber({ min: 0, what: 'a number of seconds' }),
+  ALERTS_RESOLVE_TIMEOUT_SECONDS: envNumber({ min: 1, max: 30 * 86400, what: 'a number of seconds' }),
+  ALERTS_MAX_RESOLVED: envNumber({ min: 0, max: 1_000_000, int: true, what: 'a count of alerts' }),
+  ALERTS_DEAD_LETTER_RETENTION_SECONDS: envNumber({ min: 60, max: 365 * 86400, what: 'a number of seconds' }),
+  ALERTS_DEAD_LETTER_MAX: envNumber({ min: 1, max: 1_000_000, int: true, what: 'a count of dead letters' }),
+  ALERTS_DELIVERED_RETENTION_SECONDS: envNumber({ min: 3600, max: 365 * 86400, what: 'a number of seconds' }),
+  ALERTS_DELIVERED_MAX: envNumber({ min: 1000, max: 10_000_000, int: true, what: 'a count of keys' }),
+  ALERTS_HISTORY_MAX_BYTES: envNumber({ min: 4096, max: 1024 ** 4, int: true, what: 'a size in bytes' }),
+  ALERTS_HISTORY_FILES: envNumber({ min: 0, max: 1000, int: true, what: 'a count of files' }),
+  ALERTS_HISTORY_MEMORY_EVENTS: envNumber({ min: 100, max: 10_000_000, int: true, what: 'a count of events' }),
+  ALERTS_SNAPSHOT_INTERVAL_SECONDS: envNumber({ min: 1, max: 3600, what: 'a number of seconds' }),
+  ALERTS_SNAPSHOT_JOURNAL_BYTES: envNumber({ min: 4096, max: 1024 ** 3, int: true, what: 'a size in bytes' }),
+  ALERTS_STALL_TIMEOUT_SECONDS: envNumber({ min: 1, max: 3600, what: 'a number of seconds' }),
 };
 
 const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
@@ -160,5 +196,17 @@ export function loadConfig(env: Env): AlertsConfig {
     retryMax,
     resolvedRetention: e.ALERTS_RESOLVED_RETENTION_SECONDS ?? DEFAULTS.resolvedRetention,
     tickInterval: DEFAULTS.tickInterval,
+    resolveTimeout: e.ALERTS_RESOLVE_TIMEOUT_SECONDS ?? DEFAULTS.resolveTimeout,
+    maxResolved: e.ALERTS_MAX_RESOLVED ?? DEFAULTS.maxResolved,
+    deadLetterRetention: e.ALERTS_DEAD_LETTER_RETENTION_SECONDS ?? DEFAULTS.deadLetterRetention,
+    deadLetterMax: e.ALERTS_DEAD_LETTER_MAX ?? DEFAULTS.deadLetterMax,
+    deliveredRetention: e.ALERTS_DELIVERED_RETENTION_SECONDS ?? DEFAULTS.deliveredRetention,
+    deliveredMax: e.ALERTS_DELIVERED_MAX ?? DEFAULTS.deliveredMax,
+    historyMaxBytes: e.ALERTS_HISTORY_MAX_BYTES ?? DEFAULTS.historyMaxBytes,
+    historyFiles: e.ALERTS_HISTORY_FILES ?? DEFAULTS.historyFiles,
+    historyMemoryEvents: e.ALERTS_HISTORY_MEMORY_EVENTS ?? DEFAULTS.historyMemoryEvents,
+    snapshotInterval: e.ALERTS_SNAPSHOT_INTERVAL_SECONDS ?? DEFAULTS.snapshotInterval,
+    snapshotJournalBytes: e.ALERTS_SNAPSHOT_JOURNAL_BYTES ?? DEFAULTS.snapshotJournalBytes,
+    stallTimeout: e.ALERTS_STALL_TIMEOUT_SECONDS ?? DEFAULTS.stallTimeout,
   };
 }

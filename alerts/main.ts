@@ -44,6 +44,17 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
     await catcher?.close();
     throw err;
   });
+  // Readiness fails after the stall timeout; a service still stuck at twice that exits, so that any
+  // supervisor that restarts on exit (the stack, compose's restart policy, systemd) restarts it.
+  // Nothing is lost: accepted alerts are in the journal, deliveries in the outbox.
+  const watchdog = setInterval(() => {
+    const ms = alerts.stalledMs();
+    if (ms > 2 * config.stallTimeout * 1000) {
+      logger.fatal({ stalledSeconds: Math.round(ms / 1000) }, 'the journal or the outbox has made no progress; exiting so that the supervisor restarts the service');
+      process.exit(1);
+    }
+  }, 5000);
+  watchdog.unref();
   logger.info(
     { port: config.port, email: !!config.smtp, slack: !!config.slackWebhookUrl, webhooks: config.webhookUrls.length, alertmanagers: config.alertmanagerUrls.length, charts: !!series },
     'alerts listening',
@@ -51,6 +62,7 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   return {
     async close() {
       logger.info('stopping');
+      clearInterval(watchdog);
       await closeServer(server);
       await alerts.close();
       await catcher?.close();

@@ -17,6 +17,13 @@ export interface AlertsMetrics {
   silenceLookupFailures: Counter;
   actionsRefused: Counter<'channel'>;
   chartRenderDuration: Histogram;
+  corruptFiles: Counter<'file'>;
+  storageFull: Gauge;
+  storageWriteFailures: Counter<'what'>;
+  journalRecords: Gauge;
+  journalBytes: Gauge;
+  snapshots: Counter<'result'>;
+  stalled: Gauge<'part'>;
 }
 
 /** createMetrics registers the alerts service's metrics on `registry` (never the global one). */
@@ -38,5 +45,12 @@ export function createMetrics(registry: Registry): AlertsMetrics {
     silenceLookupFailures: new Counter({ name: 'vigil_alerts_silence_lookup_failures_total', help: 'Failed requests for silences to Alertmanager (alerts are then notified as not silenced).', registers }),
     actionsRefused: new Counter({ name: 'vigil_alerts_actions_refused_total', help: 'Alert actions dropped at receipt because their destination is neither configured nor allow-listed, by channel.', labelNames: ['channel'], registers }),
     chartRenderDuration: new Histogram({ name: 'vigil_alerts_chart_render_duration_seconds', help: 'Time to fetch and render one email chart as PNG in seconds.', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
+    corruptFiles: new Counter({ name: 'vigil_alerts_corrupt_files_total', help: 'Unreadable files set aside as <name>.corrupt-<time> at start (state, journal, outbox).', labelNames: ['file'], registers }),
+    storageFull: new Gauge({ name: 'vigil_alerts_storage_full', help: '1 while the last write to DATA_DIR failed for lack of space (alerts are refused with 503 STORAGE_FULL), else 0.', registers }),
+    storageWriteFailures: new Counter({ name: 'vigil_alerts_storage_write_failures_total', help: 'Writes to DATA_DIR that failed, by what was written (journal, snapshot).', labelNames: ['what'], registers }),
+    journalRecords: new Gauge({ name: 'vigil_alerts_journal_records', help: 'Records in the journal since the last state snapshot.', registers }),
+    journalBytes: new Gauge({ name: 'vigil_alerts_journal_bytes', help: 'Size of the journal since the last state snapshot, in bytes.', registers }),
+    snapshots: new Counter({ name: 'vigil_alerts_snapshots_total', help: 'State snapshots: written, unchanged (skipped) or failed.', labelNames: ['result'], registers }),
+    stalled: new Gauge({ name: 'vigil_alerts_stalled_seconds', help: 'How long the journal or the outbox has made no progress, in seconds (readiness fails past ALERTS_STALL_TIMEOUT_SECONDS).', labelNames: ['part'], registers }),
   };
 }

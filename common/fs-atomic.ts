@@ -16,8 +16,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await fh.writeFile(data);
     await fh.sync();
   } catch (err) {
-    // A full disk fails here: leave no partial temporary file behind to hold the space.
-    await fh.close();
+    // A full disk: leave no half-written temporary file behind to hold the space.
+    await fh.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw err;
   }

@@ -22,6 +22,8 @@ export interface AlertState {
   /** Epoch ms of recent fires and resolves, for flap damping. */
   fires: number[];
   resolves: number[];
+  /** Epoch ms when an alert without endsAt is resolved unless re-sent (resolve_timeout). */
+  timeoutAt?: number;
   /** Set while the alert is held as flapping; a summary goes out at `summaryAt`. */
   flapping?: { since: number; summaryAt: number };
 }

@@ -4,6 +4,8 @@ import type { HistoryStore } from '../history/history-store.js';
 import type { AlertsMetrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { groupOf, newAlertState, recordEvent, toNotificationAlert, updateAlert, type AlertState } from './alert-state.js';
+import type { Decision } from './decision.js';
+import type { JournalRecord } from './journal.js';
 import { memberKey, type FlapSummary, type Notification, type NotificationKind } from './notification.js';
 import type { Forwarder } from './forwarder.js';
 import { route, type RouteDefaults } from './router.js';
@@ -17,6 +19,10 @@ export interface DispatcherTimings {
   flapWindow: number;
   resolvedRetention: number;
   forwardResendInterval: number;
+  /** A firing alert without endsAt that is not re-sent for this long is resolved (Alertmanager's resolve_timeout). */
+  resolveTimeout: number;
+  /** Most resolved alerts kept; the oldest go first. */
+  maxResolved: number;
 }
 
 /** DispatcherDeps are what the dispatcher decides with and delivers through. */
@@ -30,6 +36,16 @@ export interface DispatcherDeps {
   history: HistoryStore;
   metrics: AlertsMetrics;
   logger: Logger;
+  /** Makes a decision durable (the journal), so that a restart replays it instead of deciding again; never rejects. */
+  decided?: (d: Decision) => Promise<void>;
+}
+
+/** Gate is a promise opened by hand: queued deliveries wait on it. */
+class Gate {
+  open: () => void = () => undefined;
+  readonly promise = new Promise<void>((resolve) => {
+    this.open = resolve;
+  });
 }
 
 /** How often an alert suppressed by a silence is looked at again, in ms. */
@@ -48,17 +64,64 @@ export class Dispatcher {
   private readonly busy = new Set<string>();
   private readonly work = new Set<Promise<unknown>>();
   private lastResend = Date.now();
+  /** While the journal is replayed, decisions are not made: they are read back from it. */
+  private replaying = false;
 
   constructor(private readonly d: DispatcherDeps) {}
 
-  /** restore loads a snapshot: alerts not yet notified are grouped again, owed resolved messages are sent. */
-  restore(snapshot: unknown): void {
+  /**
+   * recover loads a snapshot and replays the journal records after it — accepted alerts, acks and
+   * the decisions already made — then decides what is still owed: alerts never notified are grouped
+   * again, owed resolved messages are sent.
+   */
+  recover(snapshot: unknown, records: JournalRecord[] = [], now = Date.now()): void {
     const list = (snapshot as { states?: AlertState[] } | undefined)?.states ?? [];
     for (const st of list) this.states.set(st.fingerprint, st);
-    for (const st of list) {
-      if (!st.notified && !st.flapping && (st.status === 'firing' || !st.resolvedNotified)) this.addToGroup(st);
-      if (st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping) this.track(this.sendResolved(groupOf(st), [st]));
+    this.replaying = true;
+    try {
+      for (const r of records) {
+        if (r.t === 'alerts') this.ingest(r.alerts, r.at);
+        else if (r.t === 'ack') this.ack(r.fingerprint, r.by, r.comment, r.at);
+        else this.applyDecision(r, r.at);
+      }
+    } finally {
+      this.replaying = false;
     }
+    const owed = new Map<string, AlertState[]>();
+    for (const st of this.states.values()) {
+      // Snapshots from before resolve_timeout existed: the clock starts now.
+      if (st.status === 'firing' && !st.alert.endsAt && st.timeoutAt === undefined) st.timeoutAt = now + this.d.timings.resolveTimeout * 1000;
+      if (!st.notified && !st.flapping && (st.status === 'firing' || !st.resolvedNotified)) this.addToGroup(st);
+      if (st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping) owed.set(groupOf(st), [...(owed.get(groupOf(st)) ?? []), st]);
+    }
+    for (const [group, sts] of owed) this.track(this.sendResolved(group, sts));
+  }
+
+  /** applyDecision replays a journalled decision onto the alerts it was about (the same firing of each). */
+  applyDecision(dec: Decision, at: number): void {
+    for (const [fp, startsAt] of dec.alerts) {
+      const st = this.states.get(fp);
+      if (!st || st.alert.startsAt !== startsAt) continue;
+      st.notified = true;
+      if (dec.kind === 'firing' || dec.kind === 'repeat') {
+        st.announced = true;
+        st.lastNotifiedAt = at;
+        if (dec.repeats !== undefined) st.repeats = Math.max(st.repeats, dec.repeats);
+      } else if (dec.kind === 'silenced') st.lastNotifiedAt = at;
+      else if (dec.kind === 'resolved') st.resolvedNotified = true;
+      else {
+        st.flapping = undefined;
+        st.announced = dec.announced ?? st.status === 'firing';
+        st.resolvedNotified = st.status === 'resolved';
+        st.lastNotifiedAt = at;
+      }
+    }
+  }
+
+  /** decide makes a decision durable; the in-memory state already has it. */
+  private decide(kind: Decision['kind'], list: AlertState[], extra: Partial<Decision> = {}): Promise<void> {
+    if (!list.length || !this.d.decided) return Promise.resolve();
+    return this.d.decided({ kind, alerts: list.map((st) => [st.fingerprint, st.alert.startsAt]), ...extra });
   }
 
   /** serialize returns the state to snapshot. */
@@ -69,6 +132,7 @@ export class Dispatcher {
   /** ingest applies an accepted batch. */
   ingest(alerts: Alert[], now = Date.now()): void {
     const resolvedNow = new Map<string, AlertState[]>();
+    const timeoutAt = now + this.d.timings.resolveTimeout * 1000;
     for (const a of alerts) {
       const fp = fingerprint(a.labels);
       const st = this.states.get(fp);
@@ -79,14 +143,17 @@ export class Dispatcher {
           if (!st) this.states.set(fp, { ...newAlertState(fp, a, 'resolved', now), notified: true, resolvedNotified: true }); // nothing owed
           continue;
         }
-        this.fire(fp, a, st, now);
+        this.fire(fp, a, st, now).timeoutAt = a.endsAt ? undefined : timeoutAt;
       } else if (resolved) {
         st.alert = updateAlert(st.alert, a);
         if (this.resolve(st, now)) resolvedNow.set(groupOf(st), [...(resolvedNow.get(groupOf(st)) ?? []), st]);
       } else {
         st.alert = updateAlert(st.alert, a);
+        // Without endsAt, every re-send pushes the resolve timeout back, as in Alertmanager.
+        st.timeoutAt = a.endsAt ? undefined : timeoutAt;
       }
     }
+    if (this.replaying) return; // owed messages are worked out once the whole journal is read
     for (const [group, list] of resolvedNow) this.track(this.sendResolved(group, list));
     const forward = alerts.filter((a) => a.source === 'api');
     if (forward.length) this.track(this.d.forwarder.forward(forward));
@@ -99,6 +166,11 @@ export class Dispatcher {
     st.ack = { by, comment, at: new Date(at).toISOString() };
     recordEvent(this.d.history, st, 'acked', { detail: `${by}: ${comment}` });
     return st;
+  }
+
+  /** size is how many alerts the dispatcher holds (firing and resolved). */
+  get size(): number {
+    return this.states.size;
   }
 
   /** get returns one alert's state. */
@@ -122,7 +194,7 @@ export class Dispatcher {
     this.groups.clear();
   }
 
-  private fire(fp: string, a: Alert, prev: AlertState | undefined, now: number): void {
+  private fire(fp: string, a: Alert, prev: AlertState | undefined, now: number): AlertState {
     const st = newAlertState(fp, a, 'firing', now);
     const windowStart = now - this.d.timings.flapWindow * 1000;
     st.fires = [...(prev?.fires ?? []).filter((t) => t >= windowStart), now];
@@ -136,15 +208,17 @@ export class Dispatcher {
     }
     if (st.flapping) {
       this.d.metrics.suppressed.inc({ reason: 'flapping' });
-      return;
+      return st;
     }
-    this.addToGroup(st);
+    if (!this.replaying) this.addToGroup(st);
+    return st;
   }
 
   /** resolve marks a firing alert resolved; returns true when a resolved message should go out now. */
   private resolve(st: AlertState, now: number): boolean {
     st.status = 'resolved';
     st.resolvedAt = now;
+    st.timeoutAt = undefined;
     st.resolves.push(now);
     st.ack = undefined;
     recordEvent(this.d.history, st, 'resolved');
@@ -174,12 +248,16 @@ export class Dispatcher {
     // Alerts that fired and resolved within the group wait are not dropped: one resolved message says so.
     const early = members.filter((st) => st.status === 'resolved' && !st.resolvedNotified);
     const tell: AlertState[] = [];
+    const held: AlertState[] = [];
     for (const st of early) {
       st.silencedBy = await this.d.silences.silencedBy(st.alert.labels).catch(() => []);
       st.notified = true;
-      if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${st.silencedBy.join(', ')}; not notified` });
-      else tell.push(st);
+      if (st.silencedBy.length) {
+        held.push(st);
+        recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${st.silencedBy.join(', ')}; not notified` });
+      } else tell.push(st);
     }
+    void this.decide('silenced', held);
     if (tell.length) await this.sendResolved(group, tell);
   }
 
@@ -189,6 +267,7 @@ export class Dispatcher {
     for (const st of list) this.busy.add(st.fingerprint);
     try {
       const send: AlertState[] = [];
+      const held: AlertState[] = [];
       for (const st of list) {
         const silencedBy = await this.d.silences.silencedBy(st.alert.labels);
         st.silencedBy = silencedBy;
@@ -196,16 +275,24 @@ export class Dispatcher {
           st.notified = true;
           st.lastNotifiedAt = Date.now();
           this.d.metrics.suppressed.inc({ reason: 'silenced' });
+          held.push(st);
           recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${silencedBy.join(', ')}; not notified` });
         } else send.push(st);
       }
-      const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''));
-      for (const st of send) {
-        st.notified = true;
-        st.announced = true;
-        st.lastNotifiedAt = Date.now();
-        if (kind === 'repeat') st.repeats++;
-        recordEvent(this.d.history, st, kind === 'repeat' ? 'repeated' : 'notified', { channel: channels.join(',') });
+      void this.decide('silenced', held);
+      const gate = new Gate();
+      try {
+        const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''), undefined, gate.promise);
+        for (const st of send) {
+          st.notified = true;
+          st.announced = true;
+          st.lastNotifiedAt = Date.now();
+          if (kind === 'repeat') st.repeats++;
+          recordEvent(this.d.history, st, kind === 'repeat' ? 'repeated' : 'notified', { channel: channels.join(',') });
+        }
+        await (kind === 'repeat' ? Promise.all(send.map((st) => this.decide('repeat', [st], { repeats: st.repeats }))) : this.decide('firing', send));
+      } finally {
+        gate.open();
       }
     } catch (err) {
       this.d.logger.error({ err, group }, 'could not queue a notification; will try again');
@@ -223,25 +310,33 @@ export class Dispatcher {
   }
 
   private async sendResolved(group: string, list: AlertState[]): Promise<void> {
+    const gate = new Gate();
     try {
-      const channels = await this.deliver('resolved', group, list, () => '');
+      const channels = await this.deliver('resolved', group, list, () => '', undefined, gate.promise);
       for (const st of list) {
         st.resolvedNotified = true;
         recordEvent(this.d.history, st, 'notified', { channel: channels.join(','), detail: 'resolved message' });
       }
+      await this.decide('resolved', list);
     } catch (err) {
       this.d.logger.error({ err, group }, 'could not queue a resolved notification');
+    } finally {
+      gate.open();
     }
   }
 
-  /** deliver queues one notification about `list` to every channel it routes to; returns the channels. */
-  private async deliver(kind: NotificationKind, group: string, list: AlertState[], extra: (st: AlertState) => string, flap?: FlapSummary): Promise<string[]> {
+  /**
+   * deliver queues one notification about `list` to every channel it routes to; returns the channels.
+   * The deliveries wait for `gate`: the decision is journalled first, so that a crash during the
+   * delivery replays the decision instead of making a new one (which could group differently).
+   */
+  private async deliver(kind: NotificationKind, group: string, list: AlertState[], extra: (st: AlertState) => string, flap?: FlapSummary, gate?: Promise<void>): Promise<string[]> {
     if (!list.length) return [];
     const n: Notification = { kind, group, alerts: list.map((st) => toNotificationAlert(st, this.d.dashboardUrl)), createdAt: new Date().toISOString() };
     if (flap) n.flap = flap;
     const members = list.map((st) => memberKey(st.fingerprint, st.status, st.alert.startsAt, extra(st)));
     const requests = route(n, list.flatMap((st) => st.alert.actions), members, this.d.routes);
-    for (const r of requests) await this.d.outbox.enqueue(r);
+    for (const r of requests) await this.d.outbox.enqueue(r, gate);
     return [...new Set(requests.map((r) => r.channel))];
   }
 
@@ -253,7 +348,8 @@ export class Dispatcher {
     const counts = { firing: 0, acked: 0, flapping: 0, resolved: 0 };
     for (const st of [...this.states.values()]) {
       if (this.busy.has(st.fingerprint)) continue;
-      if (st.status === 'firing' && st.alert.endsAt && Date.parse(st.alert.endsAt) <= now && this.resolve(st, now)) {
+      const endsAt = st.alert.endsAt ? Date.parse(st.alert.endsAt) : st.timeoutAt;
+      if (st.status === 'firing' && endsAt !== undefined && endsAt <= now && this.resolve(st, endsAt)) {
         resolved.set(groupOf(st), [...(resolved.get(groupOf(st)) ?? []), st]);
       }
       if (st.flapping && now >= st.flapping.summaryAt) this.track(this.summarise(st, now));
@@ -263,9 +359,13 @@ export class Dispatcher {
         st.notified = false;
         this.addToGroup(st);
       }
-      if (st.status === 'resolved' && !st.flapping && now - (st.resolvedAt ?? now) > t.resolvedRetention * 1000) this.states.delete(st.fingerprint);
+      if (st.status === 'resolved' && !st.flapping && now - (st.resolvedAt ?? now) > t.resolvedRetention * 1000) {
+        this.states.delete(st.fingerprint);
+        continue;
+      }
       counts[st.status === 'resolved' ? 'resolved' : st.flapping ? 'flapping' : st.ack ? 'acked' : 'firing']++;
     }
+    if (counts.resolved > t.maxResolved) counts.resolved -= this.pruneResolved(counts.resolved - t.maxResolved);
     for (const [group, list] of resolved) this.track(this.sendResolved(group, list));
     for (const [group, list] of repeats) this.track(this.announce('repeat', group, list));
     for (const [state, n] of Object.entries(counts)) this.d.metrics.current.set({ state }, n);
@@ -276,6 +376,16 @@ export class Dispatcher {
     }
   }
 
+  /** pruneResolved forgets the `n` oldest resolved alerts whose messages are settled; returns how many it forgot. */
+  private pruneResolved(n: number): number {
+    const old = [...this.states.values()]
+      .filter((st) => st.status === 'resolved' && !st.flapping && st.notified && (st.resolvedNotified || !st.announced) && !this.busy.has(st.fingerprint))
+      .sort((a, b) => (a.resolvedAt ?? 0) - (b.resolvedAt ?? 0))
+      .slice(0, n);
+    for (const st of old) this.states.delete(st.fingerprint);
+    return old.length;
+  }
+
   /** summarise sends one flap summary and decides whether the alert is still flapping. */
   private async summarise(st: AlertState, now: number): Promise<void> {
     const flapping = st.flapping!;
@@ -283,10 +393,11 @@ export class Dispatcher {
     // Counts cover the hold: from when flapping was detected until now.
     const flap: FlapSummary = { fires: st.fires.filter((x) => x >= flapping.since).length, resolves: st.resolves.filter((x) => x >= flapping.since).length, windowSeconds: t.flapWindow };
     this.busy.add(st.fingerprint);
+    const gate = new Gate();
     try {
       st.silencedBy = await this.d.silences.silencedBy(st.alert.labels);
       if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
-      const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap);
+      const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap, gate.promise);
       recordEvent(this.d.history, st, 'flap-summary', { channel: channels.join(','), detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}` });
       // The hold ends with the summary; a fire soon after (still more than the threshold in the window) holds it again.
       st.flapping = undefined;
@@ -294,9 +405,11 @@ export class Dispatcher {
       st.announced = st.status === 'firing' && !st.silencedBy.length;
       st.resolvedNotified = st.status === 'resolved';
       st.lastNotifiedAt = now;
+      await this.decide('flap-summary', [st], { announced: st.announced });
     } catch (err) {
       this.d.logger.error({ err }, 'could not queue a flap summary; will try again');
     } finally {
+      gate.open();
       this.busy.delete(st.fingerprint);
     }
   }

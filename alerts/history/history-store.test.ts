@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,30 @@ describe('HistoryStore', () => {
       const again = new HistoryStore(join(dir, 'history.jsonl'));
       await again.open();
       expect(again.forAlert('f1')).toHaveLength(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rotates history.jsonl by size, keeps the configured number of files, and holds only the newest events in memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-history-'));
+    try {
+      const path = join(dir, 'history.jsonl');
+      const h = new HistoryStore(path, { maxBytes: 10_000, files: 2, memoryEvents: 300 });
+      await h.open();
+      for (let i = 0; i < 2000; i++) {
+        h.record({ fingerprint: `f${i}`, event: 'fired', alertname: 'A', instance: 'i', severity: 'warning' });
+        if (i % 50 === 49) await h.flush();
+      }
+      await h.flush();
+      expect((await readdir(dir)).sort()).toEqual(['history.jsonl', 'history.jsonl.1', 'history.jsonl.2']);
+      for (const f of ['history.jsonl', 'history.jsonl.1', 'history.jsonl.2']) expect((await stat(join(dir, f))).size).toBeLessThanOrEqual(10_000);
+      const all = h.query({ page: 1, limit: 1000 });
+      expect(all.total).toBeLessThanOrEqual(400);
+      expect(all.events[0]!.fingerprint).toBe('f1999');
+      const again = new HistoryStore(path, { maxBytes: 10_000, files: 2, memoryEvents: 300 });
+      await again.open();
+      expect(again.forAlert('f1999')).toHaveLength(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** What happened in an alert's lifecycle. */
@@ -42,28 +42,46 @@ export interface HistoryPage {
   nextPage: number | null;
 }
 
-/** Most events kept in memory (and served); older ones stay in the file. */
-const MAX_EVENTS = 200_000;
+/** How much history is kept: on disk (rotated files) and in memory (served). */
+export interface HistoryBounds {
+  /** Bytes of `history.jsonl` before it is rotated to `history.jsonl.1` (`.1` → `.2` …). */
+  maxBytes: number;
+  /** Rotated files kept besides the current one; older ones are deleted. */
+  files: number;
+  /** Newest events held in memory and served by the API. */
+  memoryEvents: number;
+}
+
+const DEFAULT_BOUNDS: HistoryBounds = { maxBytes: 16 * 1024 * 1024, files: 5, memoryEvents: 20_000 };
 
 /**
  * HistoryStore keeps every alert's lifecycle as JSON lines in `DATA_DIR/alerts/history.jsonl` and
- * answers paged, filtered queries from memory. Writes are batched (every 200 ms): history is a record,
- * not the delivery guarantee — the journal and the outbox are.
+ * answers paged, filtered queries from memory (the newest `memoryEvents`). The file is rotated by
+ * size, keeping `files` older ones, as logrotate would. Writes are batched (every 200 ms): history
+ * is a record, not the delivery guarantee — the journal and the outbox are; a write that fails (a
+ * full disk) drops that batch of history and is counted.
  */
 export class HistoryStore {
   private events: HistoryEvent[] = [];
   private buffer: string[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private bytes = 0;
+  private readonly bounds: HistoryBounds;
+  /** Events that could not be written. */
+  dropped = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string, bounds: Partial<HistoryBounds> = {}) {
+    this.bounds = { ...DEFAULT_BOUNDS, ...bounds };
+  }
 
   /** open loads the newest events from the file. */
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     const text = await readFile(this.path, 'utf8').catch(() => '');
+    this.bytes = Buffer.byteLength(text);
     const lines = text.split('\n').filter(Boolean);
-    for (const line of lines.slice(-MAX_EVENTS)) {
+    for (const line of lines.slice(-this.bounds.memoryEvents)) {
       try {
         this.events.push(JSON.parse(line) as HistoryEvent);
       } catch {
@@ -76,7 +94,8 @@ export class HistoryStore {
   record(e: Omit<HistoryEvent, 'at'> & { at?: string }): void {
     const event: HistoryEvent = { ...e, at: e.at ?? new Date().toISOString() };
     this.events.push(event);
-    if (this.events.length > MAX_EVENTS * 1.1) this.events = this.events.slice(-MAX_EVENTS);
+    const max = this.bounds.memoryEvents;
+    if (this.events.length > max + Math.max(100, max / 10)) this.events = this.events.slice(-max);
     this.buffer.push(JSON.stringify(event));
     // flush() already absorbs a failed write; the catch only makes that explicit to the reader and the linter.
     this.timer ??= setTimeout(() => {
@@ -91,8 +110,33 @@ export class HistoryStore {
     const lines = this.buffer;
     this.buffer = [];
     if (lines.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => appendFile(this.path, lines.join('\n') + '\n')).catch(() => undefined);
+    this.flushing = this.flushing.then(() => this.write(lines.join('\n') + '\n', lines.length));
     return this.flushing;
+  }
+
+  private async write(text: string, count: number): Promise<void> {
+    try {
+      if (this.bytes > 0 && this.bytes + Buffer.byteLength(text) > this.bounds.maxBytes) await this.rotate();
+      await appendFile(this.path, text);
+      this.bytes += Buffer.byteLength(text);
+    } catch {
+      this.dropped += count;
+      // A torn line may be left; start the next write on a fresh line.
+      this.bytes = await stat(this.path).then((s) => s.size, () => 0);
+      await appendFile(this.path, '\n').catch(() => undefined);
+    }
+  }
+
+  /** rotate shifts history.jsonl → .1 → .2 …, deleting the file past `files`. */
+  private async rotate(): Promise<void> {
+    const n = this.bounds.files;
+    if (n === 0) await rm(this.path, { force: true });
+    else {
+      await rm(`${this.path}.${n}`, { force: true });
+      for (let i = n - 1; i >= 1; i--) await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(() => undefined);
+      await rename(this.path, `${this.path}.1`);
+    }
+    this.bytes = 0;
   }
 
   /** query returns one page of matching events, newest first. */

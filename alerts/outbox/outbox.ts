@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { writeFileAtomic } from '../../common/fs-atomic.js';
@@ -25,6 +25,8 @@ export interface OutboxEntry {
   lastError?: string;
   /** Fingerprints of the alerts the entry is about (for history). */
   fingerprints: string[];
+  /** Epoch ms the entry moved to the dead-letter list. */
+  deadAt?: number;
 }
 
 /** What a caller asks the outbox to deliver. */
@@ -42,15 +44,31 @@ export interface OutboxOptions {
   retryMax: number; // s
   /** Deliveries in flight per channel (so a slow Alertmanager cannot hold up the emails); default 4. */
   concurrency?: number;
+  /** How long (ms) and how many dead letters are kept; the oldest go first. Default 7 days, 1000. */
+  deadLetterRetentionMs?: number;
+  deadLetterMax?: number;
+  /** How long (ms) and how many delivered keys are remembered. Default 7 days, 100,000. */
+  deliveredRetentionMs?: number;
+  deliveredMax?: number;
   metrics: AlertsMetrics;
   logger: Logger;
   onEvent?: (entry: OutboxEntry, event: OutboxEvent, error?: string) => void;
 }
 
+/** What the outbox is doing, for readiness. */
+export interface OutboxStatus {
+  /** ms the oldest delivery attempt in flight has been running; 0 when none is. */
+  oldestAttemptMs: number;
+  /** ms the most overdue entry has waited past its due time while its channel had room; 0 when none. */
+  overdueMs: number;
+}
+
 /**
  * Outbox is the durable delivery queue: an entry is written (fsynced) before its first attempt and
  * removed only after success; failures back off exponentially; after `maxAttempts` an entry moves to
- * the dead-letter list. Entries found on start resume, so a `kill -9` at any moment loses nothing.
+ * the dead-letter list (bounded by age and count). Entries found on start resume, so a `kill -9` at
+ * any moment loses nothing. A failed write (a full disk) never escapes as an unhandled rejection:
+ * the entry stays in memory and is retried.
  */
 export class Outbox {
   private readonly pendingDir: string;
@@ -59,8 +77,10 @@ export class Outbox {
   private readonly pending = new Map<string, OutboxEntry>();
   private readonly pendingKeys = new Map<string, string>();
   private readonly dead = new Map<string, OutboxEntry>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, { done: Promise<void>; since: number }>();
   private readonly notifiers = new Map<Channel, Notifier>();
+  /** Entries queued but not to be attempted yet (their decision is being journalled). */
+  private readonly held = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private pumpQueued = false;
@@ -68,7 +88,7 @@ export class Outbox {
   constructor(private readonly opts: OutboxOptions) {
     this.pendingDir = join(opts.dir, 'pending');
     this.deadDir = join(opts.dir, 'dead');
-    this.delivered = new DeliveredLog(join(opts.dir, 'delivered.log'));
+    this.delivered = new DeliveredLog(join(opts.dir, 'delivered.log'), { retentionMs: opts.deliveredRetentionMs ?? 7 * 24 * 3600_000, maxKeys: opts.deliveredMax ?? 100_000 });
     for (const n of opts.notifiers) this.notifiers.set(n.channel, n);
   }
 
@@ -81,7 +101,10 @@ export class Outbox {
       for (const name of await readdir(dir)) {
         if (!name.endsWith('.json')) continue;
         const entry = await readFile(join(dir, name), 'utf8').then((t) => JSON.parse(t) as OutboxEntry).catch(() => undefined);
-        if (!entry) continue;
+        if (!entry || typeof entry.id !== 'string' || typeof entry.key !== 'string') {
+          await this.setAside(join(dir, name));
+          continue;
+        }
         if (into === this.pending && entry.idempotent && this.delivered.has(entry.key)) {
           await rm(join(dir, name), { force: true });
           continue;
@@ -90,7 +113,55 @@ export class Outbox {
         if (into === this.pending) this.pendingKeys.set(entry.key, entry.id);
       }
     }
+    this.pruneDead();
     this.updateGauges();
+  }
+
+  /** setAside moves an unreadable entry file to `<name>.corrupt-<time>`, logged and counted. */
+  private async setAside(path: string): Promise<void> {
+    const to = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(path, to).catch(() => undefined);
+    this.opts.metrics.corruptFiles.inc({ file: 'outbox' });
+    this.opts.logger.error({ file: path, movedTo: to }, 'an outbox entry could not be read; moved it aside');
+  }
+
+  /** maintain applies the bounds of the dead-letter list and the delivered log (called every few seconds). */
+  async maintain(now = Date.now()): Promise<void> {
+    this.pruneDead(now);
+    await this.delivered.maintain(now).catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'could not compact the delivered log; will try again'));
+  }
+
+  /** pruneDead forgets dead letters past their retention, then the oldest beyond the count. */
+  private pruneDead(now = Date.now()): void {
+    const cutoff = now - (this.opts.deadLetterRetentionMs ?? 7 * 24 * 3600_000);
+    const max = this.opts.deadLetterMax ?? 1000;
+    if (this.dead.size <= max && ![...this.dead.values()].some((e) => (e.deadAt ?? e.createdAt) < cutoff)) return;
+    const byAge = [...this.dead.values()].sort((a, b) => (a.deadAt ?? a.createdAt) - (b.deadAt ?? b.createdAt));
+    let excess = byAge.length - max;
+    for (const e of byAge) {
+      if ((e.deadAt ?? e.createdAt) >= cutoff && excess <= 0) break;
+      excess--;
+      this.dead.delete(e.id);
+      void rm(join(this.deadDir, `${e.id}.json`), { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** status says how long deliveries have been stuck, for readiness. */
+  status(now = Date.now()): OutboxStatus {
+    let oldestAttemptMs = 0;
+    const busy = new Set<Channel>();
+    for (const [id, f] of this.inFlight) {
+      oldestAttemptMs = Math.max(oldestAttemptMs, now - f.since);
+      const c = this.pending.get(id)?.channel;
+      if (c) busy.add(c);
+    }
+    let overdueMs = 0;
+    if (this.running) {
+      for (const e of this.pending.values()) {
+        if (!this.inFlight.has(e.id) && !this.held.has(e.id) && !busy.has(e.channel)) overdueMs = Math.max(overdueMs, now - e.nextAttemptAt);
+      }
+    }
+    return { oldestAttemptMs, overdueMs };
   }
 
   /** start begins delivering. */
@@ -103,7 +174,7 @@ export class Outbox {
   async close(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
     await this.delivered.close();
   }
 
@@ -111,7 +182,7 @@ export class Outbox {
    * enqueue stores a delivery durably and schedules it. Returns false when an idempotent delivery
    * with the same key is already pending or was delivered (a replay after a crash).
    */
-  async enqueue(req: OutboxRequest): Promise<boolean> {
+  async enqueue(req: OutboxRequest, gate?: Promise<void>): Promise<boolean> {
     if (this.pendingKeys.has(req.key) || (req.idempotent && this.delivered.has(req.key))) return false;
     const now = Date.now();
     const entry: OutboxEntry = { ...req, id: `${now}-${randomUUID()}`, createdAt: now, attempts: 0, nextAttemptAt: now };
@@ -123,6 +194,13 @@ export class Outbox {
       throw err;
     }
     this.pending.set(entry.id, entry);
+    if (gate) {
+      this.held.add(entry.id);
+      void gate.finally(() => {
+        this.held.delete(entry.id);
+        this.pump();
+      });
+    }
     this.updateGauges();
     this.pump();
     return true;
@@ -169,7 +247,7 @@ export class Outbox {
       const c = this.pending.get(id)?.channel;
       if (c) busy.set(c, (busy.get(c) ?? 0) + 1);
     }
-    const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id) && !this.held.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     let next = Infinity;
     for (const e of due) {
       if ((busy.get(e.channel) ?? 0) >= limit) continue;
@@ -178,11 +256,13 @@ export class Outbox {
         continue;
       }
       busy.set(e.channel, (busy.get(e.channel) ?? 0) + 1);
-      const p = this.attempt(e).finally(() => {
-        this.inFlight.delete(e.id);
-        this.pump();
-      });
-      this.inFlight.set(e.id, p);
+      const done = this.attempt(e)
+        .catch((err: Error) => this.opts.logger.error({ err, id: e.id }, 'delivery attempt failed unexpectedly; will retry'))
+        .finally(() => {
+          this.inFlight.delete(e.id);
+          this.pump();
+        });
+      this.inFlight.set(e.id, { done, since: now });
     }
     if (next !== Infinity) this.timer = setTimeout(() => this.pump(), Math.max(5, next - now));
   }
@@ -197,11 +277,13 @@ export class Outbox {
       : { ok: false as const, retry: false, error: `no notifier for channel ${e.channel}` };
     end();
     e.attempts++;
+    const log = this.opts.logger;
     try {
       if (result.ok) {
         m.sent.inc({ channel: e.channel });
-        if (e.idempotent) await this.delivered.add(e.key);
-        await rm(join(this.pendingDir, `${e.id}.json`), { force: true });
+        // Remembered at once, fsynced with the next group commit: the only window for a duplicate is this write.
+        if (e.idempotent) await this.delivered.add(e.key).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'delivered, but could not record it (disk full?); a crash before the entry is removed sends it again'));
+        await rm(join(this.pendingDir, `${e.id}.json`), { force: true }).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'delivered, but could not remove the outbox entry'));
         this.forget(e);
         this.opts.onEvent?.(e, 'sent');
         return;
@@ -210,15 +292,22 @@ export class Outbox {
       e.lastError = result.error;
       if (result.retry && e.attempts < this.opts.maxAttempts) {
         e.nextAttemptAt = Date.now() + 1000 * backoffSeconds(e.attempts, this.opts.retryBase, this.opts.retryMax);
-        await writeFileAtomic(join(this.pendingDir, `${e.id}.json`), JSON.stringify(e));
-        this.opts.logger.warn({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed; will retry');
+        // The attempt count on disk only paces retries after a restart: when it cannot be written, the entry retries from memory.
+        await writeFileAtomic(join(this.pendingDir, `${e.id}.json`), JSON.stringify(e)).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'could not update the outbox entry (disk full?); retrying from memory'));
+        log.warn({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed; will retry');
         this.opts.onEvent?.(e, 'retrying', result.error);
         return;
       }
-      await writeFileAtomic(join(this.deadDir, `${e.id}.json`), JSON.stringify(e));
-      await rm(join(this.pendingDir, `${e.id}.json`), { force: true });
+      e.deadAt = Date.now();
+      try {
+        await writeFileAtomic(join(this.deadDir, `${e.id}.json`), JSON.stringify(e));
+        await rm(join(this.pendingDir, `${e.id}.json`), { force: true });
+      } catch (err) {
+        log.warn({ err: (err as Error).message, id: e.id }, 'could not write the dead letter (disk full?); the entry is retried after a restart');
+      }
       this.forget(e);
       this.dead.set(e.id, e);
+      this.pruneDead();
       m.deadLettered.inc({ channel: e.channel });
       this.opts.logger.error({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed for good; moved to the dead-letter list');
       this.opts.onEvent?.(e, 'dead-lettered', result.error);

@@ -58,6 +58,10 @@ export interface SmtpSink {
   delayMs: number;
   /** Called at every MAIL FROM with how many have arrived so far (to act mid-delivery). */
   onMailFrom?: (count: number) => void;
+  /** Milliseconds to hold the `250` after a message's data has arrived (and is recorded in `mails`). */
+  dataDelayMs: number;
+  /** Called when a message's data has arrived, before the `250` (to act in the window after it). */
+  onDataEnd?: (mail: CaughtMail) => void;
   /** Stops listening (the port stays reserved for `up`). */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -67,7 +71,7 @@ export interface SmtpSink {
 
 /** startSmtpSink starts an SmtpSink on `port` (0: a free one). */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
-  const sink: SmtpSink = { port, mails: [], delayMs: 0, down: async () => undefined, up: async () => undefined, close: async () => undefined };
+  const sink: SmtpSink = { port, mails: [], delayMs: 0, dataDelayMs: 0, down: async () => undefined, up: async () => undefined, close: async () => undefined };
   let server: SMTPServer | undefined;
   let mailFroms = 0;
   const make = () =>
@@ -87,8 +91,11 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           const raw = Buffer.concat(chunks);
           simpleParser(raw, { keepCidLinks: true }).then(
             (parsed) => {
-              sink.mails.push({ at: Date.now(), raw, parsed });
-              cb();
+              const mail = { at: Date.now(), raw, parsed };
+              sink.mails.push(mail);
+              sink.onDataEnd?.(mail);
+              if (sink.dataDelayMs) setTimeout(() => cb(), sink.dataDelayMs);
+              else cb();
             },
             (err: Error) => cb(err),
           );

@@ -8,6 +8,7 @@ import { boundPort, closeServer, listen } from '../../common/http/server.js';
 import { createLogger } from '../../common/logger.js';
 import { createApp, type AlertsApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import type { JournalIo } from '../dispatch/journal.js';
 import type { SeriesSource } from '../notify/email/chart-data.js';
 import { prometheusSeries } from '../notify/email/prometheus-series.js';
 
@@ -29,12 +30,12 @@ export interface TestAlerts {
 }
 
 /** startAlerts builds the alerts service from `env` (plus a temporary DATA_DIR) and listens on port 0. */
-export async function startAlerts(env: Env, opts: { dir?: string; series?: SeriesSource } = {}): Promise<TestAlerts> {
+export async function startAlerts(env: Env, opts: { dir?: string; series?: SeriesSource; journalIo?: Partial<JournalIo> } = {}): Promise<TestAlerts> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'vigil-alerts-')));
   const config = loadConfig({ LOG_LEVEL: 'error', ...env, DATA_DIR: dir });
   config.tickInterval = 0.05;
   const registry = new Registry();
-  const service = await createApp(config, { logger: createLogger('alerts', config.logLevel), registry, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
+  const service = await createApp(config, { logger: createLogger('alerts', config.logLevel), registry, journalIo: opts.journalIo, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
   const server: Server = await listen(service.app, 0, '127.0.0.1', 'ALERTS_PORT');
   const url = `http://127.0.0.1:${boundPort(server)}`;
   const call = async (method: string, path: string, body?: unknown) => {
