@@ -160,9 +160,16 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     if ((j.records > 0 && j.bytes >= config.snapshotJournalBytes) || now - lastSnapshotTry >= interval) await snapshotNow('periodic');
     await outbox.maintain(now);
     if (memory.observe(d.size)) logger.info({ alerts: d.size }, 'shed most alerts; ran a full garbage collection to give the memory back');
-    if (!stopped) maintainTimer = setTimeout(() => void maintain(), MAINTAIN_MS);
+    if (!stopped) maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
   };
-  maintainTimer = setTimeout(() => void maintain(), MAINTAIN_MS);
+  // A failed round is logged and the next one is still scheduled; a round that never ends shows as a stall.
+  const runMaintain = () => {
+    maintain().catch((err: unknown) => {
+      logger.error({ err }, 'maintenance (snapshot, outbox pruning) failed; trying again');
+      if (!stopped) maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
+    });
+  };
+  maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
 
   const stalledMs = () => {
     const now = Date.now();

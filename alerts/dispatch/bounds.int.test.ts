@@ -21,7 +21,9 @@ describe('bounds', () => {
     cleanups.push(() => svc.close());
     expect((await svc.post('/api/v2/alerts', [alert({ instance: 'quiet' }), alert({ instance: 'chatty' })])).status).toBe(200);
     // "chatty" is re-sent every 0.5 s, as Prometheus re-sends firing alerts; "quiet" is not.
-    const resend = setInterval(() => void svc.post('/api/v2/alerts', [alert({ instance: 'chatty' })]), 500);
+    const resend = setInterval(() => {
+      svc.post('/api/v2/alerts', [alert({ instance: 'chatty' })]).catch(() => undefined);
+    }, 500);
     cleanups.push(async () => clearInterval(resend));
     const resolved = await waitFor('the quiet alert to resolve', async () => {
       const r = await svc.get('/api/v1/alerts?state=resolved');

@@ -257,7 +257,7 @@ export class Dispatcher {
         recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${st.silencedBy.join(', ')}; not notified` });
       } else tell.push(st);
     }
-    void this.decide('silenced', held);
+    this.decide('silenced', held).catch((err: unknown) => this.d.logger.error({ err }, 'could not journal a silenced decision'));
     if (tell.length) await this.sendResolved(group, tell);
   }
 
@@ -279,7 +279,7 @@ export class Dispatcher {
           recordEvent(this.d.history, st, 'silenced', { detail: `silenced by ${silencedBy.join(', ')}; not notified` });
         } else send.push(st);
       }
-      void this.decide('silenced', held);
+      this.decide('silenced', held).catch((err: unknown) => this.d.logger.error({ err }, 'could not journal a silenced decision'));
       const gate = new Gate();
       try {
         const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''), undefined, gate.promise);

@@ -196,10 +196,11 @@ export class Outbox {
     this.pending.set(entry.id, entry);
     if (gate) {
       this.held.add(entry.id);
-      void gate.finally(() => {
+      // The gate never rejects (it only opens); the catch keeps a surprise from becoming an unhandled rejection.
+      gate.finally(() => {
         this.held.delete(entry.id);
         this.pump();
-      });
+      }).catch((err: unknown) => this.opts.logger.error({ err }, 'outbox gate failed'));
     }
     this.updateGauges();
     this.pump();
