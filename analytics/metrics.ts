@@ -59,7 +59,7 @@ export interface AnalyticsMetrics {
   prometheusUp: Gauge;
   notifications: Counter<'result'>;
   notifiedAlerts: Counter<'state'>;
-  /** Series an anomaly rule served from its cached history (hit) or fitted from fetched history (miss), by cache. */
+  /** Cache use by cache: `anomaly_history` (series per evaluation), `forecast_blocks` (forecast windows per evaluation). */
   cacheHits: Counter<'cache'>;
   cacheMisses: Counter<'cache'>;
   /** Registers the result families (forecasts, alerts, rule status) read from the engine. */
@@ -90,8 +90,10 @@ export function createMetrics(registry: Registry): AnalyticsMetrics {
   const notifiedAlerts = new Counter({ name: 'vigil_analytics_notified_alerts_total', help: 'Alerts delivered to ALERTS_URL, by state (firing, resolved).', labelNames: ['state'], registers: [registry] });
   const cacheHits = new Counter({ name: 'vigil_analytics_cache_hits_total', help: 'Series whose history an evaluation found in the cache (only newer points were fetched), by cache.', labelNames: ['cache'], registers: [registry] });
   const cacheMisses = new Counter({ name: 'vigil_analytics_cache_misses_total', help: 'Series whose whole history an evaluation had to fetch and fit (first evaluation, refit, new series), by cache.', labelNames: ['cache'], registers: [registry] });
-  cacheHits.inc({ cache: 'anomaly_history' }, 0);
-  cacheMisses.inc({ cache: 'anomaly_history' }, 0);
+  for (const cache of ['anomaly_history', 'forecast_blocks']) {
+    cacheHits.inc({ cache }, 0);
+    cacheMisses.inc({ cache }, 0);
+  }
   for (const r of ['success', 'failure']) notifications.inc({ result: r }, 0);
   for (const s of ['firing', 'resolved']) notifiedAlerts.inc({ state: s }, 0);
   return {

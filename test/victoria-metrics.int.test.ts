@@ -137,7 +137,7 @@ describe('Prometheus remote-writing to VictoriaMetrics', () => {
     await live?.stop();
   });
 
-  it('VictoriaMetrics gets what Prometheus scrapes from an agent; analytics evaluates it there; the dashboard starts against it', async () => {
+  it('VictoriaMetrics gets what Prometheus scrapes from an agent; analytics evaluates it there; the dashboard answers from it', async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-vm-services-'));
     const agentPort = await freePort();
     agent = startVigil(['agent'], { AGENT_PORT: String(agentPort), AGENT_HOST: '127.0.0.1', AGENT_INTERVAL_SECONDS: '1', DATA_DIR: dir });
@@ -176,5 +176,21 @@ describe('Prometheus remote-writing to VictoriaMetrics', () => {
     await waitReady(dashboard, `http://127.0.0.1:${port}`, 60_000);
     const sd = await fetch(`http://127.0.0.1:${port}/api/v1/sd`);
     expect(sd.status).toBe(200);
+    // The dashboard's API answers from VictoriaMetrics: the store is up, the agent is a server with its CPU
+    // now, and the read-only proxy passes a query through.
+    const base = `http://127.0.0.1:${port}`;
+    const status = (await (await fetch(`${base}/api/v1/status`)).json()) as { prometheus: { up: boolean } };
+    expect(status.prometheus.up).toBe(true);
+    const instance = fromProm[0]!.metric.instance!;
+    const listed = await waitFor('the agent in the dashboard servers list, read from VictoriaMetrics', async () => {
+      const body = (await (await fetch(`${base}/api/v1/servers`)).json()) as { servers: Array<{ instance: string; up: boolean; cpu: number | null; hostname?: string }> };
+      return body.servers.find((s) => s.instance === instance && s.cpu !== null);
+    }, 60_000);
+    expect(listed.up).toBe(true);
+    expect(listed.cpu).toBeGreaterThanOrEqual(0);
+    expect(listed.hostname).toBeTruthy();
+    const proxied = (await (await fetch(`${base}/api/prometheus/v1/query?query=${encodeURIComponent('cpu_usage_percent{job="agent"}')}`)).json()) as { status: string; data: { result: unknown[] } };
+    expect(proxied.status).toBe('success');
+    expect(proxied.data.result.length).toBe(fromVm.length);
   });
 });

@@ -175,7 +175,7 @@ export class RuleEngine {
       const ev = await Promise.race([evaluateRule(rule, {
         client: this.deps.client, now, signal: ac.signal, shards: this.deps.queryShards ?? 1,
         screenAboveSeries: this.deps.screenAboveSeries ?? 0, previousSeries: rt.forecasts.length,
-        anomalyCache: rt.anomalyCache, countCache: (hit, n) => { if (n > 0) (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'anomaly_history' }, n); },
+        anomalyCache: rt.anomalyCache, countCache: (cache, hit, n) => { if (n > 0) (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }, n); },
       }), timeout]);
       advance(rt.states, ev.observations, now, seconds(rule.for));
       if (ev.forecasts) rt.forecasts = ev.forecasts;

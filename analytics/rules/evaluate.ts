@@ -26,8 +26,11 @@ export interface EvalContext {
   previousSeries?: number;
   /** An anomaly rule's fitted detectors and history, kept between evaluations by the engine. */
   anomalyCache?: AnomalyCache;
-  /** Counts an anomaly rule's series served from the cache (hit) or fitted from fetched history (miss). */
-  countCache?: (hit: boolean, n: number) => void;
+  /**
+   * Counts cache use, by cache: `anomaly_history` (an anomaly rule's series served from its kept history, or
+   * fitted from fetched history) and `forecast_blocks` (a forecast window's block means reused, or fetched).
+   */
+  countCache?: (cache: 'anomaly_history' | 'forecast_blocks', hit: boolean, n: number) => void;
 }
 
 /** Candidates beyond which screening gives up and every series is fitted. */
@@ -146,6 +149,7 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
   const screen = (ctx.screenAboveSeries ?? 0) > 0 && (ctx.previousSeries ?? 0) > ctx.screenAboveSeries! && plan.metricName !== undefined;
   const key = `${screen ? 'screened' : 'all'} ${plan.query} ${plan.step}`;
   const cached = blockCache.get<{ series: WindowSeries; others: ForecastRecord[] }>(rule, w.index, key, plan.end);
+  ctx.countCache?.('forecast_blocks', cached !== undefined, 1);
   if (cached) return cached;
   const others: ForecastRecord[] = [];
   let series: WindowSeries | undefined;
@@ -238,7 +242,7 @@ export async function evaluateRule(rule: RuleSpec, ctx: EvalContext): Promise<Ev
     case 'threshold': return evaluateThreshold(rule, ctx);
     case 'forecast': return evaluateForecast(rule, ctx);
     case 'anomaly': {
-      const r = await evaluateAnomaly(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache: ctx.anomalyCache ?? newAnomalyCache(), countCache: ctx.countCache });
+      const r = await evaluateAnomaly(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache: ctx.anomalyCache ?? newAnomalyCache(), countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });
       return { observations: r.observations, anomalies: r.anomalies };
     }
     case 'outlier': {

@@ -87,6 +87,21 @@ describe('forecast rule against a real Prometheus', () => {
     expect(crossing).toBeLessThan(Date.now() + 3.5 * 3600_000);
   });
 
+  it('counts each forecast window\'s block fetch as a cache hit or miss', async () => {
+    const count = async () => {
+      const text = await (await fetch(`${svc.url}/metrics`)).text();
+      const hits = Number(/vigil_analytics_cache_hits_total\{cache="forecast_blocks"\} (\d+)/.exec(text)?.[1]);
+      const misses = Number(/vigil_analytics_cache_misses_total\{cache="forecast_blocks"\} (\d+)/.exec(text)?.[1]);
+      return { hits, misses };
+    };
+    const before = await count();
+    await svc.svc.engine.evaluate('disk-fill');
+    await svc.svc.engine.evaluate('disk-fill');
+    const after = await count();
+    // disk-fill has one window (its own lookback): two evaluations, two lookups.
+    expect(after.hits + after.misses - (before.hits + before.misses)).toBe(2);
+  });
+
   it('publishes the forecasts as metrics that pass promtool check metrics', async () => {
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(text).toMatch(/vigil_analytics_forecast_crossing_seconds\{instance="db-1:9101",job="agent",mountpoint="\/data",metric_name="vigil_test_disk_percent",rule="disk-fill"\} \d+/);

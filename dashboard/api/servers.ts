@@ -78,6 +78,26 @@ export class SparklineCache {
   }
 }
 
+/** targetsFromUp stands in for the targets API with the `up` series: health up at 1, down at 0. */
+function targetsFromUp(data: QueryResult): Target[] {
+  if (data.resultType !== 'vector') return [];
+  return data.result.map((s) => {
+    const { __name__: _name, ...labels } = s.metric;
+    const up = Number(s.value[1]) === 1;
+    const target: Target = {
+      labels,
+      discoveredLabels: {},
+      scrapePool: labels.job ?? '',
+      scrapeUrl: '',
+      lastError: up ? '' : 'up is 0 in the store',
+      lastScrape: new Date(s.value[0] * 1000).toISOString(),
+      lastScrapeDuration: 0,
+      health: up ? 'up' : 'down',
+    };
+    return target;
+  });
+}
+
 /**
  * buildServers assembles the overview: every scrape target of an agent job, every instance reporting
  * `vigil_agent_info`, and every registration Prometheus has not scraped yet; with health from the
@@ -101,7 +121,10 @@ export async function buildServers(src: ServersSources, sparklines: SparklineCac
   };
   const empty: QueryResult = { resultType: 'vector', result: [] };
   const [targets, info, cpu, memory, disk, lines, alarm, alerts] = await Promise.all([
-    prom(src.prometheus.targets('active', opts).then((t) => t.activeTargets), [] as Target[]),
+    // A store that speaks the query API but scrapes nothing itself (VictoriaMetrics, Thanos, Mimir behind
+    // PROMETHEUS_URL) may have no targets API: then health comes from the `up` series instead.
+    src.prometheus.targets('active', opts).then((t) => t.activeTargets as Target[] | undefined, () => undefined)
+      .then(async (t) => t ?? prom(src.prometheus.query('up', opts).then((r) => targetsFromUp(r.data)), [] as Target[])),
     prom(src.prometheus.query('vigil_agent_info', opts).then((r) => r.data), empty),
     prom(src.prometheus.query('cpu_usage_percent', opts).then((r) => byInstance(r.data)), new Map<string, number>()),
     prom(src.prometheus.query('memory_usage_percent', opts).then((r) => byInstance(r.data)), new Map<string, number>()),
