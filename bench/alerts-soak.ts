@@ -54,7 +54,9 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
   let child: Child | undefined;
   const rss: Array<{ t: number; bytes: number }> = [];
   const t0 = Date.now();
-  const sampler = setInterval(() => void rssBytes(child?.proc.pid).then((b) => b && rss.push({ t: Date.now() - t0, bytes: b })), 250);
+  const sampler = setInterval(() => {
+    rssBytes(child?.proc.pid).then((b) => b && rss.push({ t: Date.now() - t0, bytes: b })).catch(() => undefined);
+  }, 250);
   const start = async () => {
     child = startVigil(['alerts'], env);
     await waitReady(child, url, 60_000);
@@ -86,7 +88,7 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
         accepted++;
         if (!smtpDown && accepted >= SOAK_ALERTS / 4) {
           smtpDown = true;
-          void smtp.down();
+          smtp.down().catch((err: unknown) => console.error('could not stop the SMTP server', err));
         }
         if (!killed && accepted >= SOAK_ALERTS / 2) {
           killed = true;

@@ -70,8 +70,12 @@ export class UpstreamMonitor {
   /** start probes every `intervalMs` until stop(). */
   start(intervalMs: number): void {
     this.stop();
-    void this.probe();
-    this.timer = setInterval(() => void this.probe(), intervalMs);
+    // probeOne records each upstream's failure itself; nothing is expected to reject here.
+    const probe = () => {
+      this.probe().catch(() => undefined);
+    };
+    probe();
+    this.timer = setInterval(probe, intervalMs);
     this.timer.unref();
   }
 

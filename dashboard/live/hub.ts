@@ -11,6 +11,12 @@ import type { DashboardMetrics } from '../metrics.js';
 import { OverviewRoom } from './overview-room.js';
 import { ServerRoom } from './server-room.js';
 
+
+/** settle handles what Socket.IO's join/leave return: nothing with the in-memory adapter, a promise with others. */
+function settle(r: void | Promise<void>): void {
+  if (r) r.catch(() => undefined);
+}
+
 /** Most `watch` calls one socket may make per minute (each new view costs its opening queries). */
 export const MAX_WATCH_CALLS_PER_MINUTE = 60;
 /** Packets a connection may have waiting unsent; a client further behind is disconnected rather than buffered for. */
@@ -96,7 +102,9 @@ export class LiveHub {
     socket.data.watchCalls = [];
     this.o.metrics.sockets.inc();
     socket.emit('status', this.o.status());
-    socket.on('watch', (view, ack) => void this.watch(socket, view, typeof ack === 'function' ? ack : () => {}));
+    socket.on('watch', (view, ack) => {
+      this.watch(socket, view, typeof ack === 'function' ? ack : () => {}).catch((err: unknown) => this.o.logger.error({ err, socket: socket.id }, 'watch failed'));
+    });
     socket.on('unwatch', (view, ack) => {
       const v = parseView(view);
       const was = typeof v !== 'string' && this.leave(socket, roomKey(v));
@@ -146,11 +154,11 @@ export class LiveHub {
       await room.ready;
       // Joining and taking the history happen in one turn of the event loop, so no delta falls between them.
       if (!socket.connected || !watches.has(key) || this.rooms.get(key)?.room !== room) return;
-      void socket.join(key);
+      settle(socket.join(key));
       this.o.metrics.pushes.inc({ event: 'history' });
       socket.emit('history', room.history());
     } else {
-      void socket.join(key);
+      settle(socket.join(key));
       const last = room.latest();
       if (last) {
         this.o.metrics.pushes.inc({ event: 'servers' });
@@ -179,7 +187,7 @@ export class LiveHub {
   /** leave removes a socket from a view; the last one out stops the view's polling and frees it. */
   private leave(socket: LiveSocket, key: string): boolean {
     const had = socket.data.watches.delete(key);
-    void socket.leave(key);
+    settle(socket.leave(key));
     const entry = this.rooms.get(key);
     if (!entry) return had;
     entry.members.delete(socket.id);

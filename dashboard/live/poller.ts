@@ -12,6 +12,8 @@ export class Poller {
     private readonly stepMs: number,
     private readonly poll: (t: number) => Promise<void>,
     private readonly onSkip: () => void = () => {},
+    /** Called with what a poll threw; polls are expected to handle their own errors, so this is a last resort. */
+    private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
   /** alignedNow is the latest grid time at or before now, in unix seconds. */
@@ -45,9 +47,11 @@ export class Poller {
       return;
     }
     this.running = true;
-    this.poll(t).finally(() => {
-      this.running = false;
-    });
+    this.poll(t)
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => {
+        this.running = false;
+      });
   }
 
   /** stop cancels the coming polls (one already running finishes, and its result is dropped by its owner). */

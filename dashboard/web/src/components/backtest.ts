@@ -24,7 +24,7 @@ export function backtestPanel(rule: RuleView): { el: HTMLElement; destroy(): voi
     h('p', { class: 'muted small', text: 'Replays the rule over history with the live logic: the shaded spans are where it would have fired.' }),
     h('div', { class: 'filters' }, sel, btn), summary, chart.el, list);
 
-  btn.addEventListener('click', async () => {
+  btn.addEventListener('click', () => void (async () => {
     const secs = RANGES.find(([k]) => k === sel.value)![1];
     const to = Math.floor(Date.now() / 1000);
     const from = to - secs;
@@ -58,6 +58,6 @@ export function backtestPanel(rule: RuleView): { el: HTMLElement; destroy(): voi
     } finally {
       btn.disabled = false;
     }
-  });
+  })());
   return { el, destroy: () => chart.destroy() };
 }

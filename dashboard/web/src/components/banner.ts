@@ -11,13 +11,21 @@ const NAMES: Record<string, string> = { prometheus: 'Prometheus', analytics: 'An
  */
 export function startBanner(el: HTMLElement): void {
   const down = new Map<string, string>();
+  let pageError: string | undefined;
   const render = () => {
     el.replaceChildren();
-    el.hidden = down.size === 0;
+    el.hidden = down.size === 0 && pageError === undefined;
     for (const [name, why] of down) {
       el.append(h('div', { class: 'banner-row', data: { upstream: name } }, h('strong', { text: `${NAMES[name] ?? name} is unreachable.` }), ' ', h('span', { text: why }), ' ', h('span', { class: 'muted', text: 'Pages recover by themselves when it returns.' })));
     }
+    if (pageError !== undefined) el.append(h('div', { class: 'banner-row', data: { upstream: 'page' } }, h('strong', { text: 'Something on this page failed.' }), ' ', h('span', { text: pageError })));
   };
+  // Work started with `void` (event handlers, refreshes) lands here when it fails, instead of failing in silence.
+  window.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
+    const r = e.reason as { message?: string } | undefined;
+    pageError = r?.message ?? String(e.reason);
+    render();
+  });
   onStatus((s: UpstreamStatus) => {
     for (const name of Object.keys(s) as UpstreamName[]) {
       const st = s[name];

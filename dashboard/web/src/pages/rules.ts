@@ -90,7 +90,7 @@ export function mountRules({ root, query }: RouteContext): Page {
     const readOnly = rule?.source === 'file';
     saveBtn.disabled = readOnly;
     if (readOnly) for (const el of form.el.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')) el.disabled = true;
-    saveBtn.addEventListener('click', async () => {
+    saveBtn.addEventListener('click', () => void (async () => {
       const body = form.body();
       if (typeof body === 'string') {
         form.showErrors(body, []);
@@ -113,10 +113,10 @@ export function mountRules({ root, query }: RouteContext): Page {
       } finally {
         saveBtn.disabled = readOnly;
       }
-    });
+    })());
     let armed = false;
     const delBtn = h('button', { type: 'button', class: 'btn danger', text: 'Delete', attrs: { disabled: !rule || readOnly } });
-    delBtn.addEventListener('click', async () => {
+    delBtn.addEventListener('click', () => void (async () => {
       if (!rule) return;
       if (!armed) {
         armed = true;
@@ -130,7 +130,7 @@ export function mountRules({ root, query }: RouteContext): Page {
       } catch (err) {
         clear(note, errorNote(err));
       }
-    });
+    })());
     detail.append(h('section', { class: 'panel', id: 'rule-editor' },
       h('h2', { text: rule ? `Rule ${rule.id}` : 'New rule' }),
       readOnly ? h('div', { class: 'note warn', text: 'This rule comes from the rules file (ANALYTICS_RULES_FILE): change it there. You can still backtest it.' }) : null,
