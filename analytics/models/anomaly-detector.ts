@@ -36,6 +36,12 @@ export interface AnomalyParams {
   volatilityPoints: number;
   /** Robust standard deviations (IQR / 1.349) of that short mean above its median, over its history, that score 1.0 (default 5). */
   volatilityZ: number;
+  /**
+   * A run of identical values (a stuck or dead source: a disk that stops writing, a sensor that
+   * freezes) scores 1.0 once it is longer than every earlier run and at least this many points, for
+   * direction both; 0 turns it off (default 24).
+   */
+  flatPoints: number;
   /** Seasonal periods tried, in seconds (default a day and a week); the detector keeps the one that predicts best. */
   periods: number[];
 }
@@ -58,6 +64,7 @@ export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = {
   rankFactor: 1,
   volatilityPoints: 12,
   volatilityZ: 5,
+  flatPoints: 24,
 };
 
 /** What the detector says about one point. */
@@ -115,6 +122,9 @@ export class AnomalyDetector {
   private floor = 0;
   private sinceRefresh = REFRESH;
   private lastAnomalous = -Infinity;
+  /** Length of the current run of identical values, and of the longest run before it. */
+  private run = 0;
+  private longestRun = 0;
   private step = NaN;
 
   constructor(params: Partial<AnomalyParams> = {}) {
@@ -200,6 +210,19 @@ export class AnomalyDetector {
           score = vs;
           dir = d0 >= 0 ? 'high' : 'low';
         }
+      }
+    }
+    // Flatline: the current run of identical values against the longest run seen before it.
+    if (i > 0 && v === this.values[i - 1]) this.run++;
+    else {
+      this.longestRun = Math.max(this.longestRun, this.run);
+      this.run = 1;
+    }
+    if (this.p.flatPoints > 0 && this.p.direction === 'both' && warm && this.longestRun > 0) {
+      const fs = this.run / Math.max(this.p.flatPoints, this.longestRun + 1);
+      if (fs > score) {
+        score = fs;
+        dir = v >= expected ? 'high' : 'low';
       }
     }
     this.n++;
