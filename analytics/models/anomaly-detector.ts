@@ -89,8 +89,8 @@ export interface AnomalyPoint {
 const Z95 = 1.959964;
 /** Points between recomputations of the scales and the model choice. */
 const REFRESH = 24;
-/** Residuals the model choice compares. */
-const SELECT_WINDOW = 576;
+/** Residuals the model choice compares (four days at 5 minutes). */
+const SELECT_WINDOW = 1152;
 
 /**
  * AnomalyDetector learns one series as it streams: level (median of the recent deseasonalised
@@ -296,18 +296,26 @@ export class AnomalyDetector {
     this.sinceRefresh = 0;
     const from = Math.max(0, i - SELECT_WINDOW);
     // The model whose recent mean absolute residual is smallest; a seasonal model must beat none by 15 %.
+    // Each seasonal model against none, on the points both predicted: the mean absolute residual must
+    // drop by 15 %. Four days of residuals, so one odd day does not flip the choice; a day in common
+    // is enough to start (a seasonal model has no residuals before its first cycle).
     let best = 0;
-    let bestErr = Infinity;
-    for (let m = 0; m < this.models.length; m++) {
+    let bestRatio = 0.85;
+    const r0 = this.resid[0]!;
+    for (let m = 1; m < this.models.length; m++) {
       const r = this.resid[m]!;
-      let avail = 0;
-      for (let j = from; j < i; j++) if (Number.isFinite(r[j]!)) avail++;
-      if (avail < Math.min(SELECT_WINDOW, i - from) * 0.9 || avail < 24) continue;
-      let sum = 0;
-      for (let j = from; j < i; j++) if (Number.isFinite(r[j]!)) sum += Math.abs(r[j]!);
-      const err = (sum / avail) * (m === 0 ? 1 : 1 / 0.85);
-      if (err < bestErr) {
-        bestErr = err;
+      let s0 = 0;
+      let sm = 0;
+      let k = 0;
+      for (let j = from; j < i; j++) {
+        if (!Number.isFinite(r[j]!) || !Number.isFinite(r0[j]!)) continue;
+        s0 += Math.abs(r0[j]!);
+        sm += Math.abs(r[j]!);
+        k++;
+      }
+      if (k < Math.min(SELECT_WINDOW / 4, i - from) || k < 24 || !(s0 > 0)) continue;
+      if (sm / s0 < bestRatio) {
+        bestRatio = sm / s0;
         best = m;
       }
     }

@@ -18,16 +18,22 @@ let rowsAll = 0;
 for (const f of files) {
   const d = new AnomalyDetector(params);
   const alerts: number[] = [];
+  const periods: number[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < f.values.length; i++) alerts.push(d.update(f.times[i]! / 1000, f.values[i]!).alert ? 1 : 0);
+  for (let i = 0; i < f.values.length; i++) {
+    const p = d.update(f.times[i]! / 1000, f.values[i]!);
+    alerts.push(p.alert ? 1 : 0);
+    periods.push(p.period / 3600);
+  }
   ms += performance.now() - t0;
   rowsAll += f.values.length;
   const rows = windowsToRows(f.times, f.windows);
   for (const k of Object.keys(scores) as Array<keyof typeof scores>) scores[k].push(scoreFile(alerts, rows, NAB_PROFILES[k]));
   if (verbose) {
     const s = scores.standard[scores.standard.length - 1]!;
-    const at = alerts.flatMap((a, i) => (a ? [i] : []));
-    console.log(`${f.name.padEnd(60)} tp ${s.tp} fn ${s.fn} fp ${s.fp} raw ${s.raw.toFixed(2)} win ${rows.map((w) => `${w.left}-${w.right}`).join(' ')} alerts ${at.join(' ')}`);
+    const at = alerts.flatMap((a, i) => (a ? [`${i}${process.env.NAB_PERIODS ? `@${periods[i]}h` : ''}`] : []));
+    const fpCost = scoreFile(alerts, rows, { tp: 0, fp: 0.11, fn: 0 }).raw;
+    console.log(`${f.name.padEnd(60)} tp ${s.tp} fn ${s.fn} fp ${s.fp} fpcost ${fpCost.toFixed(2)} raw ${s.raw.toFixed(2)} win ${rows.map((w) => `${w.left}-${w.right}`).join(' ')} alerts ${at.join(' ')}`);
   }
 }
 const c = scores.standard.reduce((a, s) => ({ tp: a.tp + s.tp, fp: a.fp + s.fp, fn: a.fn + s.fn }), { tp: 0, fp: 0, fn: 0 });
