@@ -89,6 +89,8 @@ export interface AnomalyPoint {
 const Z95 = 1.959964;
 /** Points between recomputations of the scales and the model choice. */
 const REFRESH = 24;
+/** Largest |residual|/σ one point adds to the volatility mean: a lone spike weighs at most 2.5 σ in 12 points. */
+const VOL_CAP = 30;
 /** Residuals the model choice compares (four days at 5 minutes). */
 const SELECT_WINDOW = 1152;
 
@@ -194,7 +196,7 @@ export class AnomalyDetector {
     // Volatility: the short mean of |residual|/σ against its own history.
     const w = this.p.volatilityPoints;
     const s1 = this.sigma[0];
-    this.absz[i] = s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!) ? Math.min(20, Math.abs(this.blocks[m]![0]![i]!) / s1) : NaN;
+    this.absz[i] = s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!) ? Math.min(VOL_CAP, Math.abs(this.blocks[m]![0]![i]!) / s1) : NaN;
     this.vol[i] = NaN;
     if (w > 0 && i >= w) {
       let sum = 0;
