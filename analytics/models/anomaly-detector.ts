@@ -30,7 +30,7 @@ export interface AnomalyParams {
   tailFactor: number;
   /** …and at least rankFactor × the tailRank-th largest past |deviation|: an event seen that often (a nightly job) is normal (default 3; 0 off). */
   tailRank: number;
-  /** See tailRank (default 1). */
+  /** See tailRank (default 1.15: a repeat of an event already seen, up to 15 % larger, is normal). */
   rankFactor: number;
   /** Points of the short mean of |residual| / σ whose rise (variance bursts, frequent spikes) is scored too, for direction both; 0 turns it off (default 12). */
   volatilityPoints: number;
@@ -61,7 +61,7 @@ export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = {
   tailQuantile: 0.995,
   tailFactor: 1.5,
   tailRank: 3,
-  rankFactor: 1,
+  rankFactor: 1.15,
   volatilityPoints: 12,
   volatilityZ: 5,
   flatPoints: 24,

@@ -33,7 +33,7 @@ for (const f of files) {
     const s = scores.standard[scores.standard.length - 1]!;
     const at = alerts.flatMap((a, i) => (a ? [`${i}${process.env.NAB_PERIODS ? `@${periods[i]}h` : ''}`] : []));
     const fpCost = scoreFile(alerts, rows, { tp: 0, fp: 0.11, fn: 0 }).raw;
-    console.log(`${f.name.padEnd(60)} tp ${s.tp} fn ${s.fn} fp ${s.fp} fpcost ${fpCost.toFixed(2)} raw ${s.raw.toFixed(2)} win ${rows.map((w) => `${w.left}-${w.right}`).join(' ')} alerts ${at.join(' ')}`);
+    console.log(`${f.name.padEnd(60)} tp ${s.tp} fn ${s.fn} fp ${s.fp} fpcost ${fpCost.toFixed(1)} raw ${s.raw.toFixed(1)} win ${rows.map((w) => `${w.left}-${w.right}`).join(' ')} alerts ${at.join(' ')}`);
   }
 }
 const c = scores.standard.reduce((a, s) => ({ tp: a.tp + s.tp, fp: a.fp + s.fp, fn: a.fn + s.fn }), { tp: 0, fp: 0, fn: 0 });
