@@ -74,6 +74,20 @@ describe('AnomalyDetector', () => {
     expect(run(1100, f, { tailFactor: 0, sensitivity: 50, direction: 'high' }).slice(1000).some((p) => p.alert)).toBe(false);
   });
 
+  it('scores a stuck source: a flat run longer than every earlier one fires, a series flat from the start does not', () => {
+    let z = 7;
+    const own = () => ((z = (z * 16807) % 2147483647) / 2147483647) - 0.5;
+    // Writes that pause for 20 points now and then, then stop for good at 1000.
+    const f = (i: number) => (i >= 1000 || i % 200 < 20 ? 0 : 50 + 10 * own());
+    const out = run(1100, f, { volatilityPoints: 0 });
+    const fired = out.flatMap((p, i) => (p.alert ? [i] : []));
+    expect(fired.filter((i) => i >= 1000 && i < 1030)).toHaveLength(1);
+    expect(fired.filter((i) => i >= 200 && i < 1000)).toHaveLength(0);
+    expect(run(800, () => 45).some((p) => p.alert)).toBe(false);
+    z = 7;
+    expect(run(1100, f, { volatilityPoints: 0, flatPoints: 0 }).slice(1000).some((p) => p.alert)).toBe(false);
+  });
+
   it('cleans the training window like seed 002: IQR-fenced deviation ignores outliers', () => {
     const a = Float64Array.from([...Array.from({ length: 200 }, () => noise()), 1000, -800]);
     expect(cleanScale(a, 0, a.length)).toBeLessThan(0.5);

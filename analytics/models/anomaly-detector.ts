@@ -30,12 +30,18 @@ export interface AnomalyParams {
   tailFactor: number;
   /** …and at least rankFactor × the tailRank-th largest past |deviation|: an event seen that often (a nightly job) is normal (default 3; 0 off). */
   tailRank: number;
-  /** See tailRank (default 1). */
+  /** See tailRank (default 1.15: a repeat of an event already seen, up to 15 % larger, is normal). */
   rankFactor: number;
   /** Points of the short mean of |residual| / σ whose rise (variance bursts, frequent spikes) is scored too, for direction both; 0 turns it off (default 12). */
   volatilityPoints: number;
   /** Robust standard deviations (IQR / 1.349) of that short mean above its median, over its history, that score 1.0 (default 5). */
   volatilityZ: number;
+  /**
+   * A run of identical values (a stuck or dead source: a disk that stops writing, a sensor that
+   * freezes) scores 1.0 once it is longer than every earlier run and at least this many points, for
+   * direction both; 0 turns it off (default 24).
+   */
+  flatPoints: number;
   /** Seasonal periods tried, in seconds (default a day and a week); the detector keeps the one that predicts best. */
   periods: number[];
 }
@@ -55,9 +61,10 @@ export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = {
   tailQuantile: 0.995,
   tailFactor: 1.5,
   tailRank: 3,
-  rankFactor: 1,
+  rankFactor: 1.15,
   volatilityPoints: 12,
   volatilityZ: 5,
+  flatPoints: 24,
 };
 
 /** What the detector says about one point. */
@@ -82,8 +89,10 @@ export interface AnomalyPoint {
 const Z95 = 1.959964;
 /** Points between recomputations of the scales and the model choice. */
 const REFRESH = 24;
-/** Residuals the model choice compares. */
-const SELECT_WINDOW = 576;
+/** Largest |residual|/σ one point adds to the volatility mean: a lone spike weighs at most 2.5 σ in 12 points. */
+const VOL_CAP = 30;
+/** Residuals the model choice compares (four days at 5 minutes). */
+const SELECT_WINDOW = 1152;
 
 /**
  * AnomalyDetector learns one series as it streams: level (median of the recent deseasonalised
@@ -115,6 +124,9 @@ export class AnomalyDetector {
   private floor = 0;
   private sinceRefresh = REFRESH;
   private lastAnomalous = -Infinity;
+  /** Length of the current run of identical values, and of the longest run before it. */
+  private run = 0;
+  private longestRun = 0;
   private step = NaN;
 
   constructor(params: Partial<AnomalyParams> = {}) {
@@ -184,7 +196,7 @@ export class AnomalyDetector {
     // Volatility: the short mean of |residual|/σ against its own history.
     const w = this.p.volatilityPoints;
     const s1 = this.sigma[0];
-    this.absz[i] = s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!) ? Math.min(20, Math.abs(this.blocks[m]![0]![i]!) / s1) : NaN;
+    this.absz[i] = s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!) ? Math.min(VOL_CAP, Math.abs(this.blocks[m]![0]![i]!) / s1) : NaN;
     this.vol[i] = NaN;
     if (w > 0 && i >= w) {
       let sum = 0;
@@ -200,6 +212,19 @@ export class AnomalyDetector {
           score = vs;
           dir = d0 >= 0 ? 'high' : 'low';
         }
+      }
+    }
+    // Flatline: the current run of identical values against the longest run seen before it.
+    if (i > 0 && v === this.values[i - 1]) this.run++;
+    else {
+      this.longestRun = Math.max(this.longestRun, this.run);
+      this.run = 1;
+    }
+    if (this.p.flatPoints > 0 && this.p.direction === 'both' && warm && this.longestRun > 0) {
+      const fs = this.run / Math.max(this.p.flatPoints, this.longestRun + 1);
+      if (fs > score) {
+        score = fs;
+        dir = v >= expected ? 'high' : 'low';
       }
     }
     this.n++;
@@ -273,18 +298,26 @@ export class AnomalyDetector {
     this.sinceRefresh = 0;
     const from = Math.max(0, i - SELECT_WINDOW);
     // The model whose recent mean absolute residual is smallest; a seasonal model must beat none by 15 %.
+    // Each seasonal model against none, on the points both predicted: the mean absolute residual must
+    // drop by 15 %. Four days of residuals, so one odd day does not flip the choice; a day in common
+    // is enough to start (a seasonal model has no residuals before its first cycle).
     let best = 0;
-    let bestErr = Infinity;
-    for (let m = 0; m < this.models.length; m++) {
+    let bestRatio = 0.85;
+    const r0 = this.resid[0]!;
+    for (let m = 1; m < this.models.length; m++) {
       const r = this.resid[m]!;
-      let avail = 0;
-      for (let j = from; j < i; j++) if (Number.isFinite(r[j]!)) avail++;
-      if (avail < Math.min(SELECT_WINDOW, i - from) * 0.9 || avail < 24) continue;
-      let sum = 0;
-      for (let j = from; j < i; j++) if (Number.isFinite(r[j]!)) sum += Math.abs(r[j]!);
-      const err = (sum / avail) * (m === 0 ? 1 : 1 / 0.85);
-      if (err < bestErr) {
-        bestErr = err;
+      let s0 = 0;
+      let sm = 0;
+      let k = 0;
+      for (let j = from; j < i; j++) {
+        if (!Number.isFinite(r[j]!) || !Number.isFinite(r0[j]!)) continue;
+        s0 += Math.abs(r0[j]!);
+        sm += Math.abs(r[j]!);
+        k++;
+      }
+      if (k < Math.min(SELECT_WINDOW / 4, i - from) || k < 24 || !(s0 > 0)) continue;
+      if (sm / s0 < bestRatio) {
+        bestRatio = sm / s0;
         best = m;
       }
     }
