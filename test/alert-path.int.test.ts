@@ -2,9 +2,10 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../alerts/testing/receivers.js';
-import { burnCpu, diskUsagePercent, memoryUsagePercent, stopAll } from './helpers/host.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startSmtpSink, type CaughtMail, type SmtpSink } from '../alerts/testing/receivers.js';
+import type { Child } from './helpers/child.js';
+import { burnCpu, diskUsagePercent, holdMemory, memoryTotalBytes, memoryUsagePercent, mountLoopFs, stopAll } from './helpers/host.js';
 import { chartOf, mailsAbout, subjectOf, waitForMail } from './helpers/inbox.js';
 import { curvePixels, inPlot, plotSpan } from './helpers/png.js';
 import { freePort } from './helpers/ports.js';
@@ -16,16 +17,17 @@ import { waitFor } from './helpers/wait.js';
 // One `vigil stack`, as a user runs it, with a real SMTP server as the inbox. Its Prometheus starts over
 // backfilled history: a day of the live agent's `processes` series (a host that has run for a while, so
 // the 24 h chart has a day to draw) and six hours of a rising series for the forecast. The memory and
-// disk lines are set below this host's usage so that the shipped rules fire; the CPU line stays at
-// its default (80) and a real burn crosses it.
+// disk lines are set above this host's usage (the stack's own processes included), so that only a real
+// incident crosses them: memory held by a child process, a small filesystem filled with a file. The CPU
+// line stays at its default (80) and a real burn crosses it.
 const DASHBOARD_URL = 'https://vigil.example.test:8443';
 const RED = '#c62828';
 const AMBER = '#f59e0b';
 const GREEN = '#2e7d32';
 const now = Math.floor(Date.now() / 1000);
 const processCount = readdirSync('/proc').filter((f) => /^\d+$/.test(f)).length;
-const memoryLine = Math.max(1, Math.floor(await memoryUsagePercent()) - 2);
-const diskLine = Math.max(1, Math.floor(diskUsagePercent('/')) - 5);
+const memoryLine = Math.min(90, Math.ceil(await memoryUsagePercent()) + 12);
+const diskLine = Math.min(95, Math.max(50, Math.ceil(diskUsagePercent('/')) + 10));
 
 function history(from: number, step: number, f: (i: number) => number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -181,6 +183,37 @@ async function bothEvaluatedAfter(since: number, rule: string): Promise<void> {
     async () => (await prometheusEvaluatedAt()) > since && (await evaluations(rule)) >= start + 2, 120_000, 500);
 }
 
+/** The emails of one incident: the first firing and resolved ones, and how many of each were sent. */
+interface Incident {
+  alertname: string;
+  fired: CaughtMail;
+  resolved: CaughtMail;
+  sent: { firing: number; resolved: number };
+}
+
+/**
+ * oneIncident starts a real incident (`begin`), waits for its firing email and for both engines to
+ * evaluate again while it lasts, ends it (`end`), waits for the resolved email and for both engines to
+ * evaluate again, and counts the emails about `alertname` sent meanwhile.
+ */
+async function oneIncident(alertname: string, rule: string, begin: () => Promise<void>, end: () => Promise<void>): Promise<Incident> {
+  const before = { firing: mailsAbout(smtp, alertname, 'firing').length, resolved: mailsAbout(smtp, alertname, 'resolved').length };
+  let fired: CaughtMail;
+  await begin();
+  try {
+    fired = await waitFor(`the firing email of ${alertname}`, () => mailsAbout(smtp, alertname, 'firing')[before.firing], 300_000, 500);
+    await bothEvaluatedAfter(fired.at + 1000, rule);
+  } finally {
+    await end();
+  }
+  const resolved = await waitFor(`the resolved email of ${alertname}`, () => mailsAbout(smtp, alertname, 'resolved')[before.resolved], 300_000, 500);
+  await bothEvaluatedAfter(resolved.at + 1000, rule);
+  return {
+    alertname, fired, resolved,
+    sent: { firing: mailsAbout(smtp, alertname, 'firing').length - before.firing, resolved: mailsAbout(smtp, alertname, 'resolved').length - before.resolved },
+  };
+}
+
 describe('one incident, one email: each condition has one engine (README, "Who alerts on what")', () => {
   it('analytics owns the CPU, memory and disk lines; Prometheus owns availability and has no rule on them', async () => {
     const prom = (await (await fetch(`${stack.url('prometheus')}/api/v1/rules?type=alert`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; query: string }> }> } };
@@ -193,14 +226,41 @@ describe('one incident, one email: each condition has one engine (README, "Who a
     expect(promRules.map((r) => r.name)).toEqual(expect.arrayContaining(['HostDown', 'HostVanished', 'AgentCollectorErrors', 'VigilServiceDown']));
   });
 
-  it('memory and disk past their lines send one email each, and no second one while both engines keep evaluating', async () => {
-    const memory = await waitForMail(smtp, 'HighMemoryUsage', 'firing');
-    const disk = await waitForMail(smtp, 'HighDiskUsage', 'firing');
-    expect(memory.parsed.text).toContain(`(threshold > ${memoryLine})`);
-    expect(disk.parsed.text).toContain(`(threshold > ${diskLine})`);
-    await bothEvaluatedAfter(Math.max(memory.at, disk.at) + 1000, 'disk-high');
-    expect(mailsAbout(smtp, 'HighMemoryUsage', 'firing')).toHaveLength(1);
-    expect(mailsAbout(smtp, 'HighDiskUsage', 'firing')).toHaveLength(1);
+  it('memory and disk past their lines (real memory held, a real filesystem filled) each send one email when the incident starts and one when it ends', { timeout: 900_000 }, async () => {
+    // Memory: a child holds enough memory to lift usage 4 points past the line; killing it frees it (the rule
+    // resolves below line − 5). Disk: a 64 MiB ext4 filesystem, mounted for the test, filled past the line
+    // with one file; deleting the file empties it (the rule resolves below line − 3).
+    let holder: Child | undefined;
+    const fs = await mountLoopFs(64);
+    onTestFinished(async () => {
+      await holder?.stop(2_000);
+      await fs.cleanup();
+    });
+    await waitFor('the loop filesystem in Prometheus', async () =>
+      (await promQuery(stack.url('prometheus'), `disk_usage_percent{instance="${stack.agentInstance}",mountpoint="${fs.dir}"} < ${diskLine - 3}`)).length === 1, 120_000, 500);
+    const [memory, disk] = await Promise.all([
+      oneIncident('HighMemoryUsage', 'memory-high', async () => {
+        await waitFor(`memory usage below ${memoryLine - 6} % before the incident (is something else loading this machine?)`, async () => (await memoryUsagePercent()) < memoryLine - 6, 300_000, 1000);
+        holder = await holdMemory(((memoryLine + 4 - (await memoryUsagePercent())) / 100) * (await memoryTotalBytes()));
+      }, async () => {
+        await holder?.stop(2_000);
+      }),
+      oneIncident('HighDiskUsage', 'disk-high', async () => {
+        fs.fillTo(diskLine + (100 - diskLine) / 2);
+      }, async () => {
+        fs.empty();
+      }),
+    ]);
+    for (const [incident, line] of [[memory, memoryLine], [disk, diskLine]] as const) {
+      const text = incident.fired.parsed.text ?? '';
+      const m = /Value: (\d+(?:\.\d+)?) \(threshold > (\d+(?:\.\d+)?)\)/.exec(text);
+      expect(m, text).not.toBeNull();
+      expect(Number(m![2])).toBe(line);
+      expect(Number(m![1])).toBeGreaterThan(line);
+      expect(subjectOf(incident.fired)).toBe(`[CRITICAL] ${incident.alertname} on ${stack.agentInstance}`);
+      expect(subjectOf(incident.resolved)).toMatch(new RegExp(`^\\[RESOLVED\\] ${incident.alertname} on ${stack.agentInstance} after `));
+      expect({ alert: incident.alertname, ...incident.sent }).toEqual({ alert: incident.alertname, firing: 1, resolved: 1 });
+    }
     expect(smtp.mails.map(subjectOf).filter((s) => /Memory|Disk/.test(s) && !/HighMemoryUsage|HighDiskUsage|Predicted/.test(s))).toEqual([]);
   });
 
