@@ -73,6 +73,10 @@ describe('a full disk', () => {
     const accepted = new Set<number>();
     for (let i = 0; i < 5; i++) if ((await post(i, 100)).status === 200) accepted.add(i);
     expect(accepted.size).toBe(5);
+    // Their webhook delivery is in the outbox and failing (the hook answers 500) before the disk fills, so
+    // that what follows exercises the outbox's retry path on a full disk.
+    const failedAttempts = async () => Number(/vigil_alerts_notifications_failed_total\{channel="webhook",retryable="true"\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    await waitFor('the first webhook delivery to fail and be retried', async () => (await failedAttempts()) >= 1, 60_000);
     const filler = await fill(disk, 40_000);
 
     // 9 kB alerts until the disk is full: each one is either accepted whole or refused with a 503.
@@ -89,7 +93,6 @@ describe('a full disk', () => {
     expect(Number(refused!.retryAfter)).toBeGreaterThan(0);
     await waitFor('the full-disk gauge', async () => (await (await fetch(`${url}/metrics`)).text()).includes('vigil_alerts_storage_full 1'));
     // The outbox keeps retrying the failing webhook on the full disk; the process must survive it.
-    const failedAttempts = async () => Number(/vigil_alerts_notifications_failed_total\{channel="webhook",retryable="true"\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
     const before = await failedAttempts();
     await waitFor('more failed attempts on the full disk', async () => (await failedAttempts()) >= before + 5, 60_000);
     expect(first.proc.exitCode).toBeNull();
