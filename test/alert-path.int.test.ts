@@ -238,19 +238,19 @@ describe('one incident, one email: each condition has one engine (README, "Who a
     });
     await waitFor('the loop filesystem in Prometheus', async () =>
       (await promQuery(stack.url('prometheus'), `disk_usage_percent{instance="${stack.agentInstance}",mountpoint="${fs.dir}"} < ${diskLine - 3}`)).length === 1, 120_000, 500);
-    const [memory, disk] = await Promise.all([
-      oneIncident('HighMemoryUsage', 'memory-high', async () => {
-        await waitFor(`memory usage below ${memoryLine - 6} % before the incident (is something else loading this machine?)`, async () => (await memoryUsagePercent()) < memoryLine - 6, 300_000, 1000);
-        holder = await holdMemory(((memoryLine + 4 - (await memoryUsagePercent())) / 100) * (await memoryTotalBytes()));
-      }, async () => {
-        await holder?.stop(2_000);
-      }),
-      oneIncident('HighDiskUsage', 'disk-high', async () => {
-        fs.fillTo(diskLine + (100 - diskLine) / 2);
-      }, async () => {
-        fs.empty();
-      }),
-    ]);
+    // One after the other: two incidents on one host at once are grouped into one email (by instance), as
+    // Alertmanager groups them, which is right but is not what this test counts.
+    const memory = await oneIncident('HighMemoryUsage', 'memory-high', async () => {
+      await waitFor(`memory usage below ${memoryLine - 6} % before the incident (is something else loading this machine?)`, async () => (await memoryUsagePercent()) < memoryLine - 6, 300_000, 1000);
+      holder = await holdMemory(((memoryLine + 4 - (await memoryUsagePercent())) / 100) * (await memoryTotalBytes()));
+    }, async () => {
+      await holder?.stop(2_000);
+    });
+    const disk = await oneIncident('HighDiskUsage', 'disk-high', async () => {
+      fs.fillTo(diskLine + (100 - diskLine) / 2);
+    }, async () => {
+      fs.empty();
+    });
     for (const [incident, line] of [[memory, memoryLine], [disk, diskLine]] as const) {
       const text = incident.fired.parsed.text ?? '';
       const m = /Value: (\d+(?:\.\d+)?) \(threshold > (\d+(?:\.\d+)?)\)/.exec(text);
