@@ -4,20 +4,14 @@ import { AnomalyDetector, type AnomalyPoint } from '../models/anomaly-detector.j
 import { seriesKey, type Observation } from './alert-state.js';
 import { anomalyParamsSchema, type AnomalyRuleParams } from './detector-params.js';
 import type { DetectorRuleSpec } from './model.js';
-import { detectorDetails } from './detector-text.js';
+import { detectorDetails, type DetectorBand } from './detector-text.js';
 
 /** One series' latest anomaly result. */
-export interface AnomalyRecord {
+export interface AnomalyRecord extends DetectorBand {
   labels: Labels;
   metricName?: string;
   /** Time of the point judged (unix s) and its value. */
   time: number;
-  value: number;
-  expected: number;
-  lower: number;
-  upper: number;
-  score: number;
-  direction: 'high' | 'low';
   /** Seasonal period in use (s), 0 for none. */
   period: number;
 }

@@ -1,15 +1,19 @@
 import type { Labels } from '../../common/prometheus/types.js';
 
-/** What the alert text needs of a detector's result. */
-export interface DetectorResult {
-  labels: Labels;
-  metricName?: string;
+/** DetectorBand is what every detector reports of one series: its value against the expected band, scored (1.0 at the band's edge). */
+export interface DetectorBand {
   value: number;
   expected: number;
   lower: number;
   upper: number;
   score: number;
   direction: 'high' | 'low';
+}
+
+/** What the alert text needs of a detector's result. */
+export interface DetectorResult extends DetectorBand {
+  labels: Labels;
+  metricName?: string;
   /** Seasonal period (s) of an anomaly model, 0 for none; undefined for outliers. */
   period?: number;
   /** Members of an outlier's peer group. */

@@ -4,22 +4,16 @@ import { scorePeers } from '../models/outlier.js';
 import { median } from '../models/robust-stats.js';
 import type { Observation } from './alert-state.js';
 import { outlierParamsSchema, type OutlierRuleParams } from './detector-params.js';
-import { detectorDetails } from './detector-text.js';
+import { detectorDetails, type DetectorBand } from './detector-text.js';
 import type { DetectorRuleSpec } from './model.js';
 
 /** One member's latest outlier result. */
-export interface OutlierRecord {
+export interface OutlierRecord extends DetectorBand {
   labels: Labels;
   metricName?: string;
   /** Group key (the `by` labels' values) and its size. */
   group: string;
   peers: number;
-  value: number;
-  expected: number;
-  lower: number;
-  upper: number;
-  score: number;
-  direction: 'high' | 'low';
 }
 
 /** A series over the window: its identity and its samples. */
