@@ -148,7 +148,8 @@ export class TimeChart {
             ticks: { maxTicksLimit: 8, maxRotation: 0, includeBounds: false, callback: (v, _i, ticks) => tickLabel(Number(v), (ticks[ticks.length - 1]?.value ?? 0) - (ticks[0]?.value ?? 0)) },
             grid: {},
           },
-          y: { min: opts.yMin, max: opts.yMax, beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => fmt(this.unit, Number(v)) }, grid: {} },
+          // A percentage never goes below 0: a wide forecast or anomaly band must not drag the axis under it.
+          y: { min: opts.yMin ?? (unit === 'percent' ? 0 : undefined), max: opts.yMax, beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => fmt(this.unit, Number(v)) }, grid: {} },
         },
         plugins: {
           legend: { display: opts.legend ?? true, position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, usePointStyle: false, filter: (item) => !item.text.startsWith('_') } },
