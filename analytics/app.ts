@@ -9,7 +9,7 @@ import { rulesRoutes } from './api/rules-routes.js';
 import { usageRoutes } from './api/usage-routes.js';
 import type { AnalyticsConfig } from './config.js';
 import { createMetrics, type AnalyticsMetrics } from './metrics.js';
-import { AlertSender } from './notify/alert-sender.js';
+import { AlertSender, ruleNotifier } from './notify/alert-sender.js';
 import { PrometheusHealth } from './query/prometheus-health.js';
 import { RuleEngine } from './rules/engine.js';
 import { loadRulesFile } from './rules/rules-file.js';
@@ -63,7 +63,7 @@ export async function createApp(deps: AnalyticsDeps): Promise<AnalyticsApp> {
   await store.load(fileRules);
   const sender = new AlertSender(config.alertsUrl, metrics, logger, { token: config.token });
   const engine = new RuleEngine({
-    client: prometheus, sender, metrics, health, log: logger, dashboardUrl: config.dashboardUrl,
+    client: prometheus, notifier: ruleNotifier(sender, config.dashboardUrl), metrics, health, log: logger,
     ruleTimeoutSeconds: config.ruleTimeoutSeconds, resendSeconds: config.resendSeconds, queryShards: config.queryShards, screenAboveSeries: config.screenAboveSeries, ...(deps.clock ? { clock: deps.clock } : {}),
   });
   engine.sync(store.list());

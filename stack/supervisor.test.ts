@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive } from '../test/helpers/processes.js';
 import { waitFor } from '../test/helpers/wait.js';
-import { Supervisor } from './supervisor.js';
+import { restartDelayMs, Supervisor } from './supervisor.js';
 
 let sup: Supervisor | undefined;
 afterEach(async () => {
@@ -18,6 +18,15 @@ function capture() {
 }
 
 const node = (code: string) => ({ command: process.execPath, args: ['-e', code], env: process.env });
+
+describe('restartDelayMs', () => {
+  it('doubles from minBackoffMs up to maxBackoffMs, without jitter', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map((n) => restartDelayMs(n, {}))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect([0, 1, 2, 3].map((n) => restartDelayMs(n, { minBackoffMs: 50, maxBackoffMs: 200 }))).toEqual([50, 100, 200, 200]);
+    // The cap is the largest delay (VIGIL_STACK_MAX_BACKOFF_SECONDS), even below the first one.
+    expect(restartDelayMs(0, { maxBackoffMs: 500 })).toBe(500);
+  });
+});
 
 describe('Supervisor', () => {
   it('prefixes every line a child prints with its name', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
+import { backoffDelay } from '../common/backoff.js';
 
 /** ChildSpec describes one program the supervisor runs. */
 export interface ChildSpec {
@@ -33,9 +34,18 @@ interface Managed {
   proc?: ChildProcess;
   exited?: Promise<void>;
   startedAt: number;
-  backoffMs: number;
+  /** Crashes since the child last ran stableAfterMs: the backoff's retry number. */
+  quickCrashes: number;
   restarts: number;
   timer?: NodeJS.Timeout;
+}
+
+/**
+ * restartDelayMs is the wait before restarting a child after `quickCrashes` earlier quick crashes in a row:
+ * minBackoffMs doubling up to maxBackoffMs, without jitter (one machine, a handful of children: nothing to spread).
+ */
+export function restartDelayMs(quickCrashes: number, o: Pick<SupervisorOptions, 'minBackoffMs' | 'maxBackoffMs'>): number {
+  return backoffDelay(quickCrashes, { base: o.minBackoffMs ?? 1000, max: o.maxBackoffMs ?? 30_000 });
 }
 
 const COLORS = [36, 33, 35, 32, 34, 31, 96, 93];
@@ -55,7 +65,7 @@ export class Supervisor {
   constructor(specs: ChildSpec[], private readonly opts: SupervisorOptions = {}) {
     this.out = opts.out ?? process.stdout;
     this.width = Math.max(...specs.map((s) => s.name.length), 5);
-    for (const spec of specs) this.children.set(spec.name, { spec, startedAt: 0, backoffMs: opts.minBackoffMs ?? 1000, restarts: 0 });
+    for (const spec of specs) this.children.set(spec.name, { spec, startedAt: 0, quickCrashes: 0, restarts: 0 });
   }
 
   /** start launches the named children, or every child not started yet (in the order given). */
@@ -156,9 +166,8 @@ export class Supervisor {
         resolve();
         if (this.stopping) return;
         const ranMs = Date.now() - m.startedAt;
-        if (ranMs >= (this.opts.stableAfterMs ?? 30_000)) m.backoffMs = this.opts.minBackoffMs ?? 1000;
-        const delay = m.backoffMs;
-        m.backoffMs = Math.min(m.backoffMs * 2, this.opts.maxBackoffMs ?? 30_000);
+        if (ranMs >= (this.opts.stableAfterMs ?? 30_000)) m.quickCrashes = 0;
+        const delay = restartDelayMs(m.quickCrashes++, this.opts);
         this.log('stack', `${spec.name} ${how}; restarting it in ${+(delay / 1000).toFixed(2)} s`);
         m.timer = setTimeout(() => {
           if (this.stopping) return;

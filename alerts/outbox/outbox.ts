@@ -5,8 +5,16 @@ import type { Logger } from '../../common/logger.js';
 import { writeFileAtomic } from '../../common/fs-atomic.js';
 import type { AlertsMetrics } from '../metrics.js';
 import type { Channel, Notifier } from '../notify/notifier.js';
-import { backoffSeconds } from './backoff.js';
+import { backoffDelay } from '../../common/backoff.js';
 import { DeliveredLog } from './delivered-log.js';
+
+/**
+ * retryDelay is the wait in seconds before an entry's next attempt after `attempts` failed ones: doubling from
+ * retryBase up to retryMax, with ±20 % jitter so that many failed deliveries do not retry in lockstep, never past retryMax.
+ */
+export function retryDelay(attempts: number, o: Pick<OutboxOptions, 'retryBase' | 'retryMax'>, random?: () => number): number {
+  return backoffDelay(attempts - 1, { base: o.retryBase, max: o.retryMax, jitter: 0.2 }, random);
+}
 
 /** OutboxEntry is one notification on its way out, as stored in `outbox/pending/<id>.json`. */
 export interface OutboxEntry {
@@ -292,7 +300,7 @@ export class Outbox {
       m.failed.inc({ channel: e.channel, retryable: String(result.retry) });
       e.lastError = result.error;
       if (result.retry && e.attempts < this.opts.maxAttempts) {
-        e.nextAttemptAt = Date.now() + 1000 * backoffSeconds(e.attempts, this.opts.retryBase, this.opts.retryMax);
+        e.nextAttemptAt = Date.now() + 1000 * retryDelay(e.attempts, this.opts);
         // The attempt count on disk only paces retries after a restart: when it cannot be written, the entry retries from memory.
         await writeFileAtomic(join(this.pendingDir, `${e.id}.json`), JSON.stringify(e)).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'could not update the outbox entry (disk full?); retrying from memory'));
         log.warn({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed; will retry');

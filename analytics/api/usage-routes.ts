@@ -3,7 +3,7 @@ import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type QueryResult } from '../../common/prometheus/types.js';
 import type { UsageMetrics } from '../config.js';
 import type { RuleEngine } from '../rules/engine.js';
-import { formatDuration } from '../rules/duration.js';
+import { formatPromDuration } from '../../common/duration.js';
 import { parseWindow } from './params.js';
 
 /** Seed 001's alarm colours: RED for a firing threshold rule, AMBER for a firing forecast, ANOMALY for a firing anomaly or outlier rule, GREEN otherwise. */
@@ -27,7 +27,7 @@ function matrix(r: QueryResult): Array<{ metric: Record<string, string>; values:
 export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: UsageMetrics): Router {
   const r = Router();
   r.get('/api/v1/usage', async (req, res) => {
-    const w = formatDuration(parseWindow(req.query.window, 'window', 300, 1, 7 * 86_400));
+    const w = formatPromDuration(parseWindow(req.query.window, 'window', 300, 1, 7 * 86_400));
     const [cpu, mem, pcpu, pmem] = await Promise.all(
       [m.hostCpu, m.hostMemory, m.processCpu, m.processMemory].map(async (name) => vector((await client.query(`avg_over_time(${name}[${w}])`)).data)),
     );
@@ -57,7 +57,7 @@ export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: Usa
   });
 
   r.get('/api/v1/usage/detailed', async (req, res) => {
-    const w = formatDuration(parseWindow(req.query.window, 'window', 300, 1, 86_400));
+    const w = formatPromDuration(parseWindow(req.query.window, 'window', 300, 1, 86_400));
     const [cpu, mem, pcpu, pmem] = await Promise.all(
       [m.hostCpu, m.hostMemory, m.processCpu, m.processMemory].map(async (name) => matrix((await client.query(`${name}[${w}]`)).data)),
     );

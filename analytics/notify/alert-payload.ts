@@ -1,3 +1,4 @@
+import { formatHumanDuration } from '../../common/duration.js';
 import type { Rule } from '../rules/model.js';
 import { severityOf } from '../rules/model.js';
 import type { AlertState } from '../rules/alert-state.js';
@@ -14,12 +15,7 @@ export interface PostableAlert {
   actions: Action[];
 }
 
-function human(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} days`;
-}
+const human = (seconds: number) => formatHumanDuration(seconds, { precision: 'about' });
 
 function where(labels: Record<string, string>): string {
   const parts = ['instance', 'mountpoint', 'device', 'process'].filter((k) => labels[k]).map((k) => `${k} ${labels[k]}`);

@@ -1,7 +1,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../common/logger.js';
 import type { AnalyticsMetrics } from '../metrics.js';
-import type { PostableAlert } from './alert-payload.js';
+import type { AlertNotifier } from '../rules/alert-notifier.js';
+import { toPostableAlert, type PostableAlert } from './alert-payload.js';
 
 /**
  * AlertSender posts alerts to `<ALERTS_URL>/api/v2/alerts` — the alerts service, or Alertmanager
@@ -43,4 +44,14 @@ export class AlertSender {
     }
     return false;
   }
+}
+
+/**
+ * ruleNotifier is the rule engine's AlertNotifier: it renders a rule's due alerts for
+ * `POST /api/v2/alerts` (links back to the dashboard at `dashboardUrl`) and posts them with `sender`.
+ */
+export function ruleNotifier(sender: AlertSender, dashboardUrl: string): AlertNotifier {
+  return {
+    notify: (rule, due, at) => sender.send(due.map((s) => ({ alert: toPostableAlert(rule, s, { dashboardUrl, ...at }), phase: s.phase as 'firing' | 'resolved' }))),
+  };
 }

@@ -1,6 +1,6 @@
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type Labels } from '../../common/prometheus/types.js';
-import { formatDuration } from '../rules/duration.js';
+import { formatPromDuration } from '../../common/duration.js';
 import type { ForecastQueryPlan } from './forecast-query.js';
 
 /** A series the screen looked at: its labels and Prometheus's linear forecast at the horizon. */
@@ -29,8 +29,8 @@ export async function screenSeries(client: PrometheusClient, selectorExpr: strin
   // The whole lookback, or else its last quarter: a series that restarted (a counter reset, a disk
   // cleaned up) shows its trend there, where a line through the whole sawtooth hides it.
   const bound = o.threshold - o.dir * o.margin;
-  const whole = `predict_linear(${selectorExpr}[${formatDuration(o.lookbackSeconds)}], ${o.horizonSeconds})`;
-  const recent = `predict_linear(${selectorExpr}[${formatDuration(Math.max(60, Math.round(o.lookbackSeconds / 4)))}], ${o.horizonSeconds})`;
+  const whole = `predict_linear(${selectorExpr}[${formatPromDuration(o.lookbackSeconds)}], ${o.horizonSeconds})`;
+  const recent = `predict_linear(${selectorExpr}[${formatPromDuration(Math.max(60, Math.round(o.lookbackSeconds / 4)))}], ${o.horizonSeconds})`;
   const q = `${whole} ${o.dir > 0 ? '>' : '<'} ${bound} or ${recent}`;
   const res = await client.query(q, { time: o.now, signal: o.signal });
   const out: ScreenResult = { candidates: [], others: [] };
@@ -56,7 +56,7 @@ export interface NearTheLineOptions {
 /** nearTheLineQuery is nearTheLine's PromQL (backtests run it as a range query). */
 export function nearTheLineQuery(selectorExpr: string, o: NearTheLineOptions): string {
   const bound = o.threshold - o.dir * o.margin;
-  return `predict_linear(${selectorExpr}[${formatDuration(o.lookbackSeconds)}], ${o.horizonSeconds}) ${o.dir > 0 ? '>' : '<'} ${bound}`;
+  return `predict_linear(${selectorExpr}[${formatPromDuration(o.lookbackSeconds)}], ${o.horizonSeconds}) ${o.dir > 0 ? '>' : '<'} ${bound}`;
 }
 
 /**

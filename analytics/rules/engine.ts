@@ -3,9 +3,8 @@ import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { PrometheusError } from '../../common/prometheus/errors.js';
 import { NoDetectorError } from '../errors.js';
 import type { AnalyticsMetrics, ResultSample, ResultSources } from '../metrics.js';
-import { toPostableAlert } from '../notify/alert-payload.js';
-import type { AlertSender } from '../notify/alert-sender.js';
 import type { PrometheusHealth } from '../query/prometheus-health.js';
+import type { AlertNotifier } from './alert-notifier.js';
 import { advance, type AlertState } from './alert-state.js';
 import { evaluateRule, seconds, type ForecastRecord } from './evaluate.js';
 import { newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
@@ -36,11 +35,11 @@ export interface RuleRuntime {
 /** Dependencies of the RuleEngine. */
 export interface RuleEngineDeps {
   client: PrometheusClient;
-  sender: AlertSender;
+  /** Takes the alerts that are due after each evaluation (notify/'s AlertSender, through ruleNotifier). */
+  notifier: AlertNotifier;
   metrics: AnalyticsMetrics;
   health: PrometheusHealth;
   log: Logger;
-  dashboardUrl: string;
   ruleTimeoutSeconds: number;
   resendSeconds: number;
   /** Concurrent time shards of a forecast's range query. */
@@ -64,7 +63,7 @@ function spread(id: string, maxMs: number): number {
  * RuleEngine evaluates every enabled rule at its own frequency, each on its own timer: a rule that
  * fails keeps its last state and reports the error, a slow rule is abandoned at its timeout, and
  * neither delays the others. After each evaluation it delivers the alerts that are due — new firing
- * ones, firing ones whose resend interval passed, and resolved ones — to the AlertSender.
+ * ones, firing ones whose resend interval passed, and resolved ones — to its AlertNotifier.
  */
 export class RuleEngine {
   private readonly runtimes = new Map<string, RuleRuntime>();
@@ -216,8 +215,7 @@ export class RuleEngine {
     const due = [...rt.states.values()].filter((s) =>
       (s.phase === 'firing' && (s.sentAt === undefined || now - s.sentAt >= resendMs)) || (s.phase === 'resolved' && s.sentAt === undefined));
     if (!due.length) return;
-    const batch = due.map((s) => ({ alert: toPostableAlert(rt.rule, s, { dashboardUrl: this.deps.dashboardUrl, now, validForMs }), phase: s.phase as 'firing' | 'resolved' }));
-    if (await this.deps.sender.send(batch)) for (const s of due) s.sentAt = now;
+    if (await this.deps.notifier.notify(rt.rule, due, { now, validForMs })) for (const s of due) s.sentAt = now;
   }
 
   /** Resolves and delivers every firing alert of a rule that is going away or changing. */

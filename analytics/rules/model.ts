@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatPromDuration } from '../../common/duration.js';
+import { parseDuration } from './duration.js';
 import { paramsProblems } from './detector-params.js';
 
 /** Kinds of rule: what the evaluation does with the expression. */
@@ -28,7 +29,7 @@ export const DURATION_BOUNDS = {
 
 /** describeSeconds renders a bound for an error message (`86400` → `86400 s (1d)`). */
 function bound(seconds: number): string {
-  return seconds === 0 ? '0 s' : `${seconds} s (${formatDuration(seconds)})`;
+  return seconds === 0 ? '0 s' : `${seconds} s (${formatPromDuration(seconds)})`;
 }
 
 const duration = (what: string, b: { min: number; max: number }) => {

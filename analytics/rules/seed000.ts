@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RuleValidationError } from '../errors.js';
-import { parseDuration, formatDuration } from './duration.js';
+import { formatPromDuration } from '../../common/duration.js';
+import { parseDuration } from './duration.js';
 import { DURATION_BOUNDS } from './model.js';
 
 /** Seed 000's aggregations and the PromQL they become: over a window per series, or across series at an instant. */
@@ -44,18 +45,18 @@ export function translateCondition(condition: string): { expr: string; op: '>' |
   const agg = aggRaw.toUpperCase();
   const window = parseDuration(windowRaw);
   if (window === undefined) throw fail(`the window ${JSON.stringify(windowRaw)} is not a duration such as 0d_0h_5m_0s or 5m`);
-  if (window > DURATION_BOUNDS.window.max) throw fail(`the window ${JSON.stringify(windowRaw)} is longer than ${DURATION_BOUNDS.window.max} s (${formatDuration(DURATION_BOUNDS.window.max)})`);
+  if (window > DURATION_BOUNDS.window.max) throw fail(`the window ${JSON.stringify(windowRaw)} is longer than ${DURATION_BOUNDS.window.max} s (${formatPromDuration(DURATION_BOUNDS.window.max)})`);
   if (op === '==' || op === '!=') throw fail(`the comparator ${op} is not supported; use >, >=, < or <=`);
   let expr: string;
   const p = /^P(\d{1,2}(?:\.\d+)?)$/.exec(agg);
   if (p) {
     const q = Number(p[1]) / 100;
     if (!(q > 0 && q < 1)) throw fail(`the percentile ${aggRaw} must be between P1 and P99`);
-    expr = window > 0 ? `quantile_over_time(${q}, ${selector}[${formatDuration(window)}])` : `quantile(${q}, ${selector})`;
+    expr = window > 0 ? `quantile_over_time(${q}, ${selector}[${formatPromDuration(window)}])` : `quantile(${q}, ${selector})`;
   } else {
     const a = AGGREGATIONS[agg];
     if (!a) throw fail(`unknown aggregation ${JSON.stringify(aggRaw)}; use P50, P90, P95, P99, AVG, MAX, MIN, COUNT or SUM`);
-    expr = window > 0 ? a.overTime(selector, formatDuration(window)) : a.across(selector);
+    expr = window > 0 ? a.overTime(selector, formatPromDuration(window)) : a.across(selector);
   }
   return { expr, op: op as '>' | '>=' | '<' | '<=', value: Number(valueRaw) };
 }

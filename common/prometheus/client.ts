@@ -7,7 +7,7 @@ import {
   type ApiEnvelope, type Labels, type MetadataResult, type QueryResponse, type QueryResult,
   type RangeQueryResult, type TargetsResult, type TimeInput,
 } from './types.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../backoff.js';
 
 /** Options of createPrometheusClient. */
 export interface PrometheusClientOptions {
@@ -101,6 +101,14 @@ function toForm(params: Record<string, string | string[] | undefined>): URLSearc
 }
 
 /**
+ * retryDelayMs is the client's wait before retry number `retry` (0-based): `baseMs · 2^retry` capped at 10 s,
+ * with ±50 % jitter so that many clients retrying together spread out (a capped delay may jitter up to 15 s).
+ */
+export function retryDelayMs(retry: number, baseMs: number, random?: () => number): number {
+  return backoffDelay(retry, { base: baseMs, max: 10_000, jitter: 0.5, jitterPastMax: true }, random);
+}
+
+/**
  * createPrometheusClient builds a PrometheusClient on axios with keep-alive connections, a timeout per
  * attempt, retries with exponential backoff and jitter on transport errors and 5xx (never on a bad
  * query), and a bound on the response size.
@@ -154,7 +162,7 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
         return await attempt<T>(method, path, params, o);
       } catch (err) {
         if (!(err instanceof PrometheusError) || !err.retryable || i >= max || o.signal?.aborted) throw err;
-        await sleep(backoffDelay(i, backoffMs), o.signal);
+        await sleep(retryDelayMs(i, backoffMs), o.signal);
       }
     }
   }

@@ -1,4 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
+import { parsePromDuration } from '../../common/duration.js';
 import { ProxyForbiddenError, QueryTooLargeError, sendError, UpstreamError } from '../errors.js';
 import { forward, type Upstream } from './forward.js';
 
@@ -26,20 +27,10 @@ const ENDPOINTS: Array<{ pattern: RegExp; post: boolean }> = [
   { pattern: /^status\/buildinfo$/, post: false },
 ];
 
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
-
 /** parseDuration reads Prometheus's step/timeout forms: float seconds or `1h30m`-style durations; NaN if neither. */
 export function parseDuration(v: string): number {
   if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) return Number(v);
-  const re = /(\d+)(ms|s|m|h|d|w|y)/gy;
-  let total = 0;
-  let m: RegExpExecArray | null;
-  let end = 0;
-  while ((m = re.exec(v))) {
-    total += Number(m[1]) * (DURATION_UNITS[m[2]!] ?? NaN);
-    end = re.lastIndex;
-  }
-  return end === v.length && end > 0 ? total : NaN;
+  return parsePromDuration(v) ?? NaN;
 }
 
 /** parseTime reads Prometheus's time forms: unix seconds or RFC 3339; NaN if neither. */

@@ -1,3 +1,5 @@
+import { formatHumanDuration } from '../../../common/duration';
+
 /** Formatting of numbers, sizes and times for display. */
 
 /** pct formats a percentage with one decimal, or a dash. */
@@ -49,13 +51,9 @@ export function ago(ms: number): string {
   return `${Math.round(s / 86_400)} d ago`;
 }
 
-/** duration formats seconds as "2 h 5 min". */
+/** duration formats seconds as "2 h 5 min" (common/duration.ts, which the alert emails use too). */
 export function duration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
-  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+  return formatHumanDuration(seconds);
 }
 
 /** labelText renders a label set as `{a="b", c="d"}`, skipping the given names. */
