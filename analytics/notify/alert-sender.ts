@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../common/logger.js';
 import type { AnalyticsMetrics } from '../metrics.js';
-import type { PostableAlert } from './alert-payload.js';
+import type { PostableAlert } from '../../common/alerting/index.js';
 
 /**
  * AlertSender posts alerts to `<ALERTS_URL>/api/v2/alerts` — the alerts service, or Alertmanager
