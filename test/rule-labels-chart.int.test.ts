@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANNOTATION } from '../common/alerting/index.js';
 import { startTestAnalytics, postJson, type TestAnalytics } from '../analytics/testing/harness.js';
 import { startSmtpSink, type SmtpSink } from '../alerts/testing/receivers.js';
 import { startAlerts, type TestAlerts } from '../alerts/testing/start-alerts.js';
@@ -54,6 +55,11 @@ describe('a rule that adds labels its series lacks', () => {
     expect([...rt!.states.values()].map((s) => [s.labels.instance, s.phase])).toEqual([['db-1:9101', 'firing']]);
 
     const mail = await waitForMail(smtp, 'QueueDepthHigh', 'firing', 90_000);
+    // The alert the alerts service holds: the rule's labels in its identity, and a query naming the series that fired alone.
+    const held = (await (await fetch(`${alerts.url}/api/v1/alerts`)).json()) as { alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> };
+    expect(held.alerts).toHaveLength(1);
+    expect(held.alerts[0]!.labels).toMatchObject({ ...SERIES, team: 'db', env: 'prod', service: 'billing' });
+    expect(held.alerts[0]!.annotations[ANNOTATION.query]).toBe('vigil_test_queue_depth{instance="db-1:9101",job="db"}');
     expect(String(mail.parsed.html)).not.toContain('Charts unavailable');
     // The 24 h chart: the threshold line spans the plot, and the series is drawn (in the alert's red, off
     // that line) across the whole day; an empty query result leaves only the line.
