@@ -69,6 +69,29 @@ export default tseslint.config(
     },
   },
   {
+    // common/ is what services share; it never reaches up into one (one level deep: `../<service>/`).
+    files: ['common/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(agent|analytics|alerts|dashboard|stack)/', message: 'common/ must not import a service' }] }] },
+  },
+  {
+    files: ['common/*/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./(agent|analytics|alerts|dashboard|stack)/', message: 'common/ must not import a service' }] }] },
+  },
+  // The alerts pipeline runs one way: receive -> dispatch -> outbox -> notify. A stage imports only the
+  // stages after it (and alerts/*.ts, common/); the types a lower stage needs live in that stage.
+  {
+    files: ['alerts/dispatch/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/receive/*', '**/api/*'], message: 'alerts/dispatch must not import an earlier stage (receive, api)' }] }] },
+  },
+  {
+    files: ['alerts/outbox/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/receive/*', '**/api/*', '**/dispatch/*'], message: 'alerts/outbox must not import an earlier stage (receive, api, dispatch)' }] }] },
+  },
+  {
+    files: ['alerts/notify/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/receive/*', '**/api/*', '**/dispatch/*', '**/outbox/*'], message: 'alerts/notify must not import an earlier stage (receive, api, dispatch, outbox)' }] }] },
+  },
+  {
     // Browser sources: TypeScript itself checks names (DOM lib), so the Node globals list above does not apply.
     // In the browser an unhandled rejection ends nothing: main.ts shows it in the error banner. A `void p` there
     // says "the page's global handler reports this" and is allowed.

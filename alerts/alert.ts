@@ -2,27 +2,13 @@
  * The alert model the alerts service works on: Alertmanager's API v2 shape, normalised on receipt
  * (startsAt filled in, endsAt parsed), plus where it came from and the rule's actions.
  */
+import type { AlertAction, AlertmanagerAlert } from '../common/alerting/index.js';
 
 /** Where an alert was received from; alerts that came from Alertmanager are not forwarded back to it. */
 export type AlertSource = 'api' | 'alertmanager';
 
-/** An action carried by an analytics rule: where its alerts go. */
-export interface AlertAction {
-  /** `email`, `slack` or `webhook` (seed 000's `gmail` is read as `email`). */
-  type: 'email' | 'slack' | 'webhook';
-  /** An email address or a URL. */
-  value: string;
-}
-
-/** Alert is one normalised alert as the dispatcher sees it. */
-export interface Alert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  /** ISO time the alert started; filled with the receive time when the sender left it out. */
-  startsAt: string;
-  /** ISO time the alert ended; set (and in the past) for a resolved alert. */
-  endsAt?: string;
-  generatorURL?: string;
+/** Alert is one normalised alert as the dispatcher sees it (startsAt is filled with the receive time when the sender left it out; endsAt is set, and in the past, for a resolved alert). */
+export interface Alert extends AlertmanagerAlert {
   /** Where the rule wants the alert to go; empty means the service's defaults. */
   actions: AlertAction[];
   source: AlertSource;

@@ -1,6 +1,6 @@
 import type { Alert } from '../alert.js';
 import type { HistoryStore, HistoryEventType } from '../history/history-store.js';
-import type { NotificationAlert } from './notification.js';
+import type { NotificationAlert } from '../notify/notification.js';
 
 /** AlertState is what the dispatcher knows about one alert (one fingerprint); it is snapshotted to disk. */
 export interface AlertState {

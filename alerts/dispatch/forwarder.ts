@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { AlertmanagerAlert } from '../../common/alerting/index.js';
 import type { Logger } from '../../common/logger.js';
 import { fingerprint, type Alert } from '../alert.js';
-import type { ForwardedAlert } from '../notify/alertmanager/alertmanager-notifier.js';
 import type { Outbox } from '../outbox/outbox.js';
 
 /**
@@ -23,7 +23,7 @@ export class Forwarder {
 
   /** forward queues the alerts, unchanged, for every Alertmanager. */
   async forward(alerts: Alert[]): Promise<void> {
-    const payload: ForwardedAlert[] = alerts.map((a) => ({
+    const payload: AlertmanagerAlert[] = alerts.map((a) => ({
       labels: a.labels,
       annotations: a.annotations,
       startsAt: a.startsAt,

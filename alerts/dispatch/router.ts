@@ -1,6 +1,7 @@
-import type { AlertAction } from '../alert.js';
+import type { AlertAction } from '../../common/alerting/index.js';
 import type { OutboxRequest } from '../outbox/outbox.js';
-import { deliveryKey, type Notification } from './notification.js';
+import type { Notification } from '../notify/notification.js';
+import { deliveryKey } from './delivery-keys.js';
 
 /** Where notifications go when a rule's actions do not say. */
 export interface RouteDefaults {

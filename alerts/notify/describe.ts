@@ -1,4 +1,5 @@
-import type { Notification, NotificationAlert } from '../dispatch/notification.js';
+import { ANNOTATION, LABEL } from '../../common/alerting/index.js';
+import type { Notification, NotificationAlert } from './notification.js';
 
 /** Look of an alert: its header colour and the word for it. */
 export interface AlertStyle {
@@ -14,9 +15,9 @@ export interface AlertStyle {
  */
 export function styleOf(a: Pick<NotificationAlert, 'labels' | 'annotations' | 'status'>): AlertStyle {
   if (a.status === 'resolved') return { color: '#2e7d32', label: 'RESOLVED' };
-  const kind = (a.labels.kind ?? a.labels.rule_kind ?? '').toLowerCase();
-  const severity = (a.labels.severity ?? '').toLowerCase();
-  const direction = (a.labels.direction ?? a.annotations.direction ?? '').toLowerCase();
+  const kind = (a.labels.kind ?? a.labels[LABEL.ruleKind] ?? '').toLowerCase();
+  const severity = (a.labels[LABEL.severity] ?? '').toLowerCase();
+  const direction = (a.labels.direction ?? a.annotations[ANNOTATION.direction] ?? '').toLowerCase();
   if (kind === 'anomaly' || kind === 'outlier') {
     return direction === 'low' ? { color: '#ef6c00', label: 'LOW' } : { color: '#1565c0', label: 'HIGH' };
   }
@@ -47,7 +48,7 @@ export function nameOf(a: NotificationAlert): string {
 
 /** sentence says what happened in one sentence (the summary annotation, or one made from the labels). */
 export function sentence(a: NotificationAlert): string {
-  const s = a.annotations.summary ?? a.annotations.message ?? `${nameOf(a)} is ${a.status}`;
+  const s = a.annotations[ANNOTATION.summary] ?? a.annotations.message ?? `${nameOf(a)} is ${a.status}`;
   return a.status === 'resolved' ? `Resolved: ${s}` : s;
 }
 

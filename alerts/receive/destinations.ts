@@ -1,4 +1,5 @@
-import type { Alert, AlertAction } from '../alert.js';
+import type { AlertAction } from '../../common/alerting/index.js';
+import type { Alert } from '../alert.js';
 
 /** What decides where an alert's actions may send: configuration only, never the alert. */
 export interface DestinationConfig {

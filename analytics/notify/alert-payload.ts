@@ -1,19 +1,11 @@
+import { ANNOTATION, LABEL, seriesQuery, type PostableAlert } from '../../common/alerting/index.js';
 import { formatHumanDuration } from '../../common/duration.js';
 import type { Rule } from '../rules/model.js';
 import { severityOf } from '../rules/model.js';
 import type { AlertState } from '../rules/alert-state.js';
-import type { Action } from '../rules/model.js';
 
-/** PostableAlert is an alert in Alertmanager's API v2 shape, plus Vigil's `actions` (the alerts service reads them). */
-export interface PostableAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  generatorURL: string;
-  /** The rule's destinations; also in the `vigil_actions` annotation, which survives a trip through Alertmanager. */
-  actions: Action[];
-}
+/** SentAlert is a PostableAlert as analytics sends it: every field set. */
+export type SentAlert = Required<PostableAlert>;
 
 const human = (seconds: number) => formatHumanDuration(seconds, { precision: 'about' });
 
@@ -27,11 +19,11 @@ export function alertLabels(rule: Rule, state: AlertState): Record<string, strin
   return {
     ...state.labels,
     ...rule.labels,
-    alertname: rule.name,
-    severity: severityOf(rule),
-    namespace: rule.namespace,
-    rule_kind: rule.kind,
-    rule_id: rule.id,
+    [LABEL.alertname]: rule.name,
+    [LABEL.severity]: severityOf(rule),
+    [LABEL.namespace]: rule.namespace,
+    [LABEL.ruleKind]: rule.kind,
+    [LABEL.ruleId]: rule.id,
   };
 }
 
@@ -71,18 +63,22 @@ export function describe(rule: Rule, state: AlertState): { summary: string; desc
 /**
  * toPostableAlert renders one alert state for `POST /api/v2/alerts`. A firing alert's endsAt lies a few
  * evaluation/resend intervals ahead, so Alertmanager resolves it by itself if analytics stops sending
- * (as Prometheus does); a resolved alert's endsAt is when it resolved.
+ * (as Prometheus does); a resolved alert's endsAt is when it resolved. Its `query` annotation is the
+ * selector of the series that fired.
  */
-export function toPostableAlert(rule: Rule, state: AlertState, opts: { dashboardUrl: string; now: number; validForMs: number }): PostableAlert {
+export function toPostableAlert(rule: Rule, state: AlertState, opts: { dashboardUrl: string; now: number; validForMs: number }): SentAlert {
   const { summary, description } = describe(rule, state);
   const annotations: Record<string, string> = {
     ...state.details,
     ...rule.annotations,
-    summary,
-    description,
-    alarm: rule.kind === 'threshold' ? 'RED' : rule.kind === 'forecast' ? 'AMBER' : 'ANOMALY',
+    [ANNOTATION.summary]: summary,
+    [ANNOTATION.description]: description,
+    [ANNOTATION.alarm]: rule.kind === 'threshold' ? 'RED' : rule.kind === 'forecast' ? 'AMBER' : 'ANOMALY',
   };
-  if (rule.actions.length) annotations.vigil_actions = JSON.stringify(rule.actions);
+  // The series itself (not the rule's added labels), so that the email chart draws exactly it.
+  const query = seriesQuery(state.details[ANNOTATION.metric], state.labels);
+  if (query !== undefined) annotations[ANNOTATION.query] = query;
+  if (rule.actions.length) annotations[ANNOTATION.actions] = JSON.stringify(rule.actions);
   const endsAt = state.phase === 'resolved' ? (state.resolvedAt ?? opts.now) : opts.now + opts.validForMs;
   return {
     labels: alertLabels(rule, state),

@@ -1,8 +1,9 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../common/logger.js';
 import type { AnalyticsMetrics } from '../metrics.js';
+import type { PostableAlert } from '../../common/alerting/index.js';
 import type { AlertNotifier } from '../rules/alert-notifier.js';
-import { toPostableAlert, type PostableAlert } from './alert-payload.js';
+import { toPostableAlert } from './alert-payload.js';
 
 /**
  * AlertSender posts alerts to `<ALERTS_URL>/api/v2/alerts` — the alerts service, or Alertmanager

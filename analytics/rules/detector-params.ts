@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_NAME } from '../../common/alerting/index.js';
 import { parseDuration } from './duration.js';
 
 /** Prometheus refuses range queries of more than 11,000 points per series. */
@@ -42,7 +43,7 @@ export const anomalyParamsSchema = z.strictObject({
 export const outlierParamsSchema = z.strictObject({
   direction,
   /** Labels whose values make a peer group (e.g. ["job"]); empty: every series of the expression is one group. */
-  by: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'expected label names' })).max(16).default([]),
+  by: z.array(z.string().regex(LABEL_NAME, { message: 'expected label names' })).max(16).default([]),
   /** Each member's value is its median over this window (one spike does not make an outlier). */
   window: dur('a window', 0, 86_400).default(600),
   /** Resolution inside the window. */

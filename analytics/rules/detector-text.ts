@@ -1,3 +1,4 @@
+import { ANNOTATION as A } from '../../common/alerting/index.js';
 import type { Labels } from '../../common/prometheus/types.js';
 
 /** DetectorBand is what every detector reports of one series: its value against the expected band, scored (1.0 at the band's edge). */
@@ -60,15 +61,15 @@ export function detectorDetails(r: DetectorResult, p: { title?: string; unit?: s
   const when = kind === 'outlier' ? `like its ${r.peers ?? ''} peers`.replace('  ', ' ') : r.period === 86_400 ? 'at this hour' : r.period === 604_800 ? 'at this hour of the week' : 'from its recent level';
   const band = `${formatValue(lo, unit)}–${formatValue(r.upper, unit)}`;
   const d: Record<string, string> = {
-    value: fmt(r.value),
-    expected: fmt(r.expected),
-    lower: fmt(lo),
-    upper: fmt(r.upper),
-    direction: r.direction,
-    score: r.score.toFixed(2),
-    summary_text: `${what} ${formatValue(r.value, unit)}, expected ${band} ${when}`,
+    [A.value]: fmt(r.value),
+    [A.expected]: fmt(r.expected),
+    [A.lower]: fmt(lo),
+    [A.upper]: fmt(r.upper),
+    [A.direction]: r.direction,
+    [A.score]: r.score.toFixed(2),
+    [A.summaryText]: `${what} ${formatValue(r.value, unit)}, expected ${band} ${when}`,
   };
-  if (r.metricName) d.metric = r.metricName;
-  if (r.peers !== undefined) d.peers = String(r.peers);
+  if (r.metricName) d[A.metric] = r.metricName;
+  if (r.peers !== undefined) d[A.peers] = String(r.peers);
   return d;
 }

@@ -8,6 +8,7 @@ import { seriesKey, type Observation } from './alert-state.js';
 import { parseDuration } from './duration.js';
 import { forecastWindows, mergeWindows, type ForecastWindow } from './forecast-windows.js';
 import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from './model.js';
+import { ANNOTATION as A } from '../../common/alerting/index.js';
 import { VigilError } from '../../common/errors.js';
 import { evaluateAnomaly, newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
 import { evaluateOutlier, type OutlierRecord } from './outlier-eval.js';
@@ -77,9 +78,9 @@ export function thresholdObservation(rule: ThresholdRuleSpec, labels: Labels, va
   const resolve = rule.resolveValue ?? rule.value;
   // Once firing, the alert holds until the value is back past the resolve line.
   const hold = rule.op.startsWith('>') ? value >= resolve && !Number.isNaN(value) : value <= resolve && !Number.isNaN(value);
-  const details: Record<string, string> = { value: fmt(value), threshold: fmt(rule.value), op: rule.op };
-  if (rule.resolveValue !== undefined) details.resolve_value = fmt(rule.resolveValue);
-  if (metricName) details.metric = metricName;
+  const details: Record<string, string> = { [A.value]: fmt(value), [A.threshold]: fmt(rule.value), [A.op]: rule.op };
+  if (rule.resolveValue !== undefined) details[A.resolveValue] = fmt(rule.resolveValue);
+  if (metricName) details[A.metric] = metricName;
   return { labels, value, active: compare(value, rule.op, rule.value), hold: rule.resolveValue === undefined ? undefined : hold, details };
 }
 
@@ -101,24 +102,24 @@ async function evaluateThreshold(rule: ThresholdRuleSpec, ctx: EvalContext): Pro
 /** forecastDetails renders a forecast for an alert's annotations. */
 export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true }, now: number, metricName?: string, window?: ForecastWindow): Record<string, string> {
   const d: Record<string, string> = {
-    threshold: fmt(rule.threshold),
-    op: rule.op,
-    current: fmt(f.current),
-    forecast_value: fmt(f.value),
-    forecast_lower: fmt(f.lower),
-    forecast_upper: fmt(f.upper),
-    horizon_seconds: String(window?.horizonSeconds ?? seconds(rule.horizon)),
-    lookback_seconds: String(window?.lookbackSeconds ?? seconds(rule.lookback)),
-    confidence: f.confidence.toFixed(3),
-    model: rule.model,
+    [A.threshold]: fmt(rule.threshold),
+    [A.op]: rule.op,
+    [A.current]: fmt(f.current),
+    [A.forecastValue]: fmt(f.value),
+    [A.forecastLower]: fmt(f.lower),
+    [A.forecastUpper]: fmt(f.upper),
+    [A.horizonSeconds]: String(window?.horizonSeconds ?? seconds(rule.horizon)),
+    [A.lookbackSeconds]: String(window?.lookbackSeconds ?? seconds(rule.lookback)),
+    [A.confidence]: f.confidence.toFixed(3),
+    [A.model]: rule.model,
   };
   if (f.crossingSeconds !== undefined) {
-    d.crossing_seconds = String(Math.round(f.crossingSeconds));
-    d.crossing_time = new Date(now + f.crossingSeconds * 1000).toISOString();
+    d[A.crossingSeconds] = String(Math.round(f.crossingSeconds));
+    d[A.crossingTime] = new Date(now + f.crossingSeconds * 1000).toISOString();
   }
-  if (f.crossingEarliestSeconds !== undefined) d.crossing_earliest = new Date(now + f.crossingEarliestSeconds * 1000).toISOString();
-  if (f.crossingLatestSeconds !== undefined) d.crossing_latest = new Date(now + f.crossingLatestSeconds * 1000).toISOString();
-  if (metricName) d.metric = metricName;
+  if (f.crossingEarliestSeconds !== undefined) d[A.crossingEarliest] = new Date(now + f.crossingEarliestSeconds * 1000).toISOString();
+  if (f.crossingLatestSeconds !== undefined) d[A.crossingLatest] = new Date(now + f.crossingLatestSeconds * 1000).toISOString();
+  if (metricName) d[A.metric] = metricName;
   return d;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_NAME, LABEL_NAME_MESSAGE, type AlertAction } from '../../common/alerting/index.js';
 import { formatPromDuration } from '../../common/duration.js';
 import { parseDuration } from './duration.js';
 import { paramsProblems } from './detector-params.js';
@@ -11,7 +12,6 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** Regression models a forecast rule may use (ml-regression). */
 export const FORECAST_MODELS = ['theil-sen', 'linear', 'polynomial'] as const;
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Rule ids: lower-case letters, digits, `-` and `_`, used in URLs and as a metric label. */
 export const RULE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -43,7 +43,7 @@ const duration = (what: string, b: { min: number; max: number }) => {
 const finite = (what: string) => z.number({ error: `expected ${what} (a number)` }).refine(Number.isFinite, { message: `expected ${what} (a finite number)` });
 
 const labelMap = z
-  .record(z.string().regex(LABEL_NAME, { message: 'a label name must match [a-zA-Z_][a-zA-Z0-9_]*' }).refine((k) => !k.startsWith('__'), { message: 'label names starting with __ are reserved' }), z.string().max(1024))
+  .record(z.string().regex(LABEL_NAME, { message: LABEL_NAME_MESSAGE }).refine((k) => !k.startsWith('__'), { message: 'label names starting with __ are reserved' }), z.string().max(1024))
   .refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 labels' });
 
 const httpUrl = z.string().max(2048).refine((s) => {
@@ -55,15 +55,12 @@ const httpUrl = z.string().max(2048).refine((s) => {
   }
 }, { message: 'expected an http(s) URL' });
 
-/** An action: where a rule's alerts go (the alerts service delivers them). */
+/** An action: where a rule's alerts go (the alerts service delivers them); validated strictly here, typed by the alert contract. */
 export const actionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('email'), value: z.string().trim().min(1).max(320).regex(/^\S+$/, { message: 'expected an email address' }) }),
   z.strictObject({ type: z.literal('slack'), value: httpUrl }),
   z.strictObject({ type: z.literal('webhook'), value: httpUrl }),
-], { error: 'expected an action {type: email|slack|webhook, value}' });
-
-/** Action is one of a rule's destinations: an email address, a Slack incoming-webhook URL or a webhook URL. */
-export type Action = z.output<typeof actionSchema>;
+], { error: 'expected an action {type: email|slack|webhook, value}' }) satisfies z.ZodType<AlertAction>;
 
 const comparator = z.enum(['>', '>=', '<', '<='], { error: 'expected one of >, >=, <, <=' });
 /** Comparator of a threshold or forecast rule. */

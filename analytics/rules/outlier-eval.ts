@@ -1,3 +1,4 @@
+import { ANNOTATION } from '../../common/alerting/index.js';
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type Labels } from '../../common/prometheus/types.js';
 import { scorePeers } from '../models/outlier.js';
@@ -73,7 +74,7 @@ export function windowMedian(s: WindowSeries, t: number, window: number): number
 export function outlierObservations(records: OutlierRecord[], p: OutlierRuleParams): Observation[] {
   return records.map((r) => {
     const o: Observation = { labels: r.labels, value: r.value, active: r.score >= 1, hold: r.score >= p.resolveScore };
-    if (o.active || o.hold) o.details = { ...detectorDetails(r, p, 'outlier'), group_median: String(Number(r.expected.toPrecision(6))) };
+    if (o.active || o.hold) o.details = { ...detectorDetails(r, p, 'outlier'), [ANNOTATION.groupMedian]: String(Number(r.expected.toPrecision(6))) };
     return o;
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionTypeOf } from '../../common/alerting/index.js';
 import { RuleValidationError } from '../errors.js';
 import { formatPromDuration } from '../../common/duration.js';
 import { parseDuration } from './duration.js';
@@ -75,8 +76,7 @@ export function translateSeed000(body: unknown): Record<string, unknown> {
   const s = r.data;
   const { expr, op, value } = translateCondition(s.rule_condition);
   const actions = (s.actions ?? []).map((a, i) => {
-    const n = a.name.toLowerCase();
-    const type = n === 'gmail' || n === 'email' || n === 'mail' ? 'email' : n === 'slack' ? 'slack' : n === 'webhook' ? 'webhook' : undefined;
+    const type = actionTypeOf(a.name.toLowerCase());
     if (!type) throw new RuleValidationError([{ field: `actions[${i}].name`, message: `unknown action ${JSON.stringify(a.name)}; use slack, gmail, email or webhook` }]);
     return { type, value: a.value };
   });

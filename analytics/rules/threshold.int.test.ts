@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type TestPrometheus } from '../../test/helpers/prometheus.js';
 import { postJson, startAlertReceiver, startTestAnalytics, getJson, type AlertReceiver, type TestAnalytics } from '../testing/harness.js';
-import type { PostableAlert } from '../notify/alert-payload.js';
+import type { SentAlert } from '../notify/alert-payload.js';
 
 // Timeline (minutes after `base`, one sample every 15 s) for web-1; web-2 stays at 40:
 //   0–10: 50 · 10–20: 90 · 20–30: hovers 78/82 around the line (80) · 30–60: 60
@@ -69,7 +69,7 @@ describe('threshold rule against a real Prometheus', () => {
     const mine = receiver.alerts().filter((a) => a.labels.rule_id === 'cpu-high-test');
     const firing = mine.slice(0, -1);
     const resolved = mine.slice(-1);
-    const first = firing[0] as PostableAlert;
+    const first = firing[0] as SentAlert;
     expect(Object.keys(first).sort()).toEqual(['actions', 'annotations', 'endsAt', 'generatorURL', 'labels', 'startsAt']);
     expect(first.labels).toEqual({
       alertname: 'HighCpu', severity: 'critical', instance: 'web-1:9101', job: 'agent', namespace: 'web',

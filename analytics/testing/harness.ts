@@ -7,7 +7,7 @@ import { createLogger } from '../../common/logger.js';
 import { boundPort, closeServer, listen } from '../../common/http/server.js';
 import { createApp, type AnalyticsApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import type { PostableAlert } from '../notify/alert-payload.js';
+import type { SentAlert } from '../notify/alert-payload.js';
 
 /** A running analytics service started by a test on a free port with a temporary DATA_DIR. */
 export interface TestAnalytics {
@@ -67,21 +67,21 @@ export async function startTestAnalytics(o: TestAnalyticsOptions): Promise<TestA
 /** A local HTTP receiver standing in for the alerts service: records every `POST /api/v2/alerts` body. */
 export interface AlertReceiver {
   url: string;
-  batches: PostableAlert[][];
+  batches: SentAlert[][];
   /** Every alert received, in order. */
-  alerts(): PostableAlert[];
+  alerts(): SentAlert[];
   close(): Promise<void>;
 }
 
 /** startAlertReceiver listens on a free loopback port and answers 200 to `POST /api/v2/alerts`. */
 export async function startAlertReceiver(): Promise<AlertReceiver> {
-  const batches: PostableAlert[][] = [];
+  const batches: SentAlert[][] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/api/v2/alerts') {
-        batches.push(JSON.parse(body) as PostableAlert[]);
+        batches.push(JSON.parse(body) as SentAlert[]);
         res.writeHead(200).end();
       } else res.writeHead(404).end();
     });

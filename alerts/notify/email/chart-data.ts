@@ -1,4 +1,5 @@
-import type { NotificationAlert } from '../../dispatch/notification.js';
+import { ANNOTATION } from '../../../common/alerting/index.js';
+import type { NotificationAlert } from '../notification.js';
 import { formatSelector, parseSeriesSelector } from './series-selector.js';
 
 /** A series as the charts draw it: epoch ms and value. */
@@ -44,33 +45,21 @@ export function exprFromGeneratorURL(url: string | undefined): string | undefine
   }
 }
 
-/** Labels that name the alert rather than the series (Vigil's and the rule's own). */
-const NOT_SERIES = new Set(['alertname', 'severity', 'namespace', 'rule_kind', 'rule_id', 'kind', 'direction', 'team']);
-
-/** selectorFor builds a series selector from analytics' `metric` annotation and the alert's series labels. */
-export function selectorFor(metric: string, labels: Record<string, string>): string {
-  const matchers = Object.entries(labels)
-    .filter(([k]) => !NOT_SERIES.has(k))
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, op: '=' as const, value }));
-  return formatSelector({ metric, matchers }) + (matchers.length ? '' : '{}');
-}
-
 /**
  * chartSpec reads what to draw from an alert. The query is always one Vigil builds: a series selector
- * (metric name and label matchers) read from the `query` or `expr` annotation or the generator URL
- * when that is a plain selector, optionally compared with a number (`x{a="b"} > 80`, the number being
- * the threshold), or else built from analytics' `metric` annotation and the alert's series labels.
- * Any other PromQL in an alert is not run: whoever can post an alert must not choose what Prometheus
- * computes. Then the `threshold`, `forecast` + `forecast_at` (+ `forecast_lower`/`forecast_upper`) and
- * `lower` + `upper` annotations (analytics' `forecast_value` and `horizon_seconds` too). Undefined
- * when the alert gives no usable series.
+ * (metric name and label matchers), optionally compared with a number (`x{a="b"} > 80`, the number being
+ * the threshold), read from the contract's `query` annotation (analytics writes the selector of the series
+ * that fired), else from another sender's `expr` annotation or Prometheus generator URL when that is a
+ * plain selector. Any other PromQL in an alert is not run: whoever can post an alert must not choose what
+ * Prometheus computes. Then the `threshold`, `forecast_value` at `horizon_seconds` ahead (or another
+ * sender's `forecast` at `forecast_at`) with `forecast_lower`/`forecast_upper`, and `lower` + `upper`
+ * annotations. Undefined when the alert gives no usable series.
  */
 export function chartSpec(a: NotificationAlert, now = Date.now()): ChartSpec | undefined {
   const an = a.annotations;
   let expr: string | undefined;
   let compared: number | undefined;
-  for (const candidate of [an.query, an.expr, exprFromGeneratorURL(a.generatorURL)]) {
+  for (const candidate of [an[ANNOTATION.query], an[ANNOTATION.expr], exprFromGeneratorURL(a.generatorURL)]) {
     const sel = candidate?.trim() ? parseSeriesSelector(candidate.trim()) : undefined;
     if (sel) {
       expr = formatSelector(sel);
@@ -78,23 +67,22 @@ export function chartSpec(a: NotificationAlert, now = Date.now()): ChartSpec | u
       break;
     }
   }
-  if (expr === undefined && an.metric && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(an.metric)) expr = selectorFor(an.metric, a.labels);
   if (expr === undefined) return undefined;
   const spec: ChartSpec = { expr };
-  const threshold = num(an.threshold) ?? compared;
+  const threshold = num(an[ANNOTATION.threshold]) ?? compared;
   if (threshold !== undefined) spec.threshold = threshold;
   // analytics writes forecast_value at now + horizon_seconds; others may write forecast + forecast_at.
-  const fv = num(an.forecast) ?? num(an.forecast_value);
-  const horizon = num(an.horizon_seconds);
-  const fat = time(an.forecast_at) ?? (horizon !== undefined ? now + horizon * 1000 : undefined);
+  const fv = num(an[ANNOTATION.forecast]) ?? num(an[ANNOTATION.forecastValue]);
+  const horizon = num(an[ANNOTATION.horizonSeconds]);
+  const fat = time(an[ANNOTATION.forecastAt]) ?? (horizon !== undefined ? now + horizon * 1000 : undefined);
   if (fv !== undefined && fat !== undefined) {
     spec.forecast = { value: fv, at: fat };
-    const lo = num(an.forecast_lower);
-    const hi = num(an.forecast_upper);
+    const lo = num(an[ANNOTATION.forecastLower]);
+    const hi = num(an[ANNOTATION.forecastUpper]);
     if (lo !== undefined && hi !== undefined) Object.assign(spec.forecast, { lower: lo, upper: hi });
   }
-  const lower = num(an.lower);
-  const upper = num(an.upper);
+  const lower = num(an[ANNOTATION.lower]);
+  const upper = num(an[ANNOTATION.upper]);
   if (lower !== undefined && upper !== undefined) spec.band = { lower, upper };
   return spec;
 }

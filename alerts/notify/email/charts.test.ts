@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { seriesQuery } from '../../../common/alerting/index.js';
 import { chartSpec } from './chart-data.js';
 import { decodePng, hex, near, over, pixel, type RGB } from '../../../test/helpers/png.js';
 import { CHART_HEIGHT, CHART_WIDTH, pngSize, renderChart } from './charts.js';
@@ -103,12 +104,14 @@ describe('chartSpec', () => {
 });
 
 describe('chartSpec for analytics alerts', () => {
-  it('builds the selector from the metric annotation and the series labels, and the forecast from horizon_seconds', () => {
-    const s = chartSpec({
-      fingerprint: 'f', status: 'firing', startsAt: '', dashboardURL: '',
-      labels: { alertname: 'DiskFill', severity: 'warning', namespace: 'infra', rule_kind: 'forecast', rule_id: 'disk', instance: 'web-1:9101', mountpoint: '/' },
-      annotations: { metric: 'disk_usage_percent', threshold: '85', op: '>', forecast_value: '92', forecast_lower: '88', forecast_upper: '96', horizon_seconds: '14400' },
-    }, 1_000_000);
+  const alert = (labels: Record<string, string>, annotations: Record<string, string>) => ({ fingerprint: 'f', status: 'firing' as const, startsAt: '', dashboardURL: '', labels, annotations });
+  it('draws the series named by the query annotation, not the alert labels, and the forecast from horizon_seconds', () => {
+    const labels = { alertname: 'DiskFill', severity: 'warning', namespace: 'infra', rule_kind: 'forecast', rule_id: 'disk', instance: 'web-1:9101', mountpoint: '/', team: 'db', env: 'prod' };
+    const query = seriesQuery('disk_usage_percent', { instance: 'web-1:9101', mountpoint: '/' })!;
+    const s = chartSpec(alert(labels, { query, metric: 'disk_usage_percent', threshold: '85', op: '>', forecast_value: '92', forecast_lower: '88', forecast_upper: '96', horizon_seconds: '14400' }), 1_000_000);
     expect(s).toEqual({ expr: 'disk_usage_percent{instance="web-1:9101",mountpoint="/"}', threshold: 85, forecast: { value: 92, at: 1_000_000 + 14_400_000, lower: 88, upper: 96 } });
+  });
+  it('does not guess a selector from the metric annotation and the alert labels', () => {
+    expect(chartSpec(alert({ alertname: 'A', instance: 'h:1', env: 'prod' }, { metric: 'cpu', threshold: '80' }))).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../../../common/logger.js';
-import type { Notification } from '../../dispatch/notification.js';
+import type { Notification } from '../notification.js';
 import type { AlertsMetrics } from '../../metrics.js';
 import { styleOf } from '../describe.js';
 import type { Delivery, Notifier, NotifyResult } from '../notifier.js';

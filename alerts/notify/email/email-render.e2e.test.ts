@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { requireBinary } from '../../../test/helpers/binaries.js';
-import type { Notification } from '../../dispatch/notification.js';
+import type { Notification } from '../notification.js';
 import { chartSpec } from './chart-data.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderChart } from './charts.js';
 import { renderEmail, type InlineChart } from './render.js';
@@ -20,7 +20,7 @@ describe('the alert email in a real browser (Chromium)', () => {
     const a = {
       fingerprint: '3f2a9c1d7e5b4a60', status: 'firing' as const,
       labels: { alertname: 'HighCpuUsage', instance: 'web-1:9101', severity: 'critical', rule_kind: 'threshold' },
-      annotations: { summary: 'cpu_usage_percent on instance web-1:9101 is 94.2 (threshold > 80)', description: 'HighCpuUsage: cpu_usage_percent on instance web-1:9101 is 94.2, > the threshold 80; it resolves once back past 75.', value: '94.2', threshold: '80', op: '>', metric: 'cpu_usage_percent' },
+      annotations: { summary: 'cpu_usage_percent on instance web-1:9101 is 94.2 (threshold > 80)', description: 'HighCpuUsage: cpu_usage_percent on instance web-1:9101 is 94.2, > the threshold 80; it resolves once back past 75.', value: '94.2', threshold: '80', op: '>', metric: 'cpu_usage_percent', query: 'cpu_usage_percent{instance="web-1:9101"}' },
       startsAt: new Date(end - 6 * 60e3).toISOString(),
       dashboardURL: 'http://localhost:5000/alerts/3f2a9c1d7e5b4a60',
     };

@@ -1,4 +1,4 @@
-import type { Notification, NotificationAlert } from '../../dispatch/notification.js';
+import type { Notification, NotificationAlert } from '../notification.js';
 import { facts, flapText, nameOf, sentence, styleOf, subject } from '../describe.js';
 import { CHART_HEIGHT, CHART_WIDTH } from './charts.js';
 

@@ -42,10 +42,11 @@ describe('parseSeriesSelector: the only PromQL an alert can make Vigil run', () 
 
 describe('chartSpec never runs arbitrary PromQL from an alert', () => {
   const base = { fingerprint: 'f', status: 'firing' as const, startsAt: '', dashboardURL: '' };
-  it('falls back to the metric annotation when the query is more than a selector, and draws nothing without one', () => {
+  it('falls back to the expr annotation when the query is more than a selector, and draws nothing without one', () => {
     const hostile = { query: 'count_over_time({__name__=~".+"}[48h]) > 0' };
     expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: hostile })).toBeUndefined();
-    expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: { ...hostile, metric: 'cpu' } })?.expr).toBe('cpu{instance="h:1"}');
+    expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: { ...hostile, metric: 'cpu' } })).toBeUndefined();
+    expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: { ...hostile, expr: 'cpu{instance="h:1"} > 80' } })).toEqual({ expr: 'cpu{instance="h:1"}', threshold: 80 });
     const url = 'http://p:9090/graph?g0.expr=' + encodeURIComponent('topk(1e9, {__name__=~".+"})');
     expect(chartSpec({ ...base, labels: { alertname: 'A' }, annotations: {}, generatorURL: url })).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
+import { LABEL_NAME, METRIC_NAME } from '../../../common/alerting/index.js';
 
 /** A node of lezer's syntax tree. */
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
@@ -22,8 +23,6 @@ export interface SeriesSelector {
 const MAX_MATCHERS = 64;
 const MATCH_OPS: Record<string, LabelMatcher['op']> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 const COMPARISONS = new Set(['Gtr', 'Gte', 'Lss', 'Lte', 'EqlC', 'Neq']);
-const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function children(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
@@ -105,8 +104,8 @@ export function parseSeriesSelector(expr: string): SeriesSelector | undefined {
 
 function validSelector(s: SeriesSelector): boolean {
   if (s.matchers.length > MAX_MATCHERS) return false;
-  if (s.metric !== undefined && !METRIC.test(s.metric)) return false;
-  if (!s.matchers.every((m) => LABEL.test(m.name))) return false;
+  if (s.metric !== undefined && !METRIC_NAME.test(s.metric)) return false;
+  if (!s.matchers.every((m) => LABEL_NAME.test(m.name))) return false;
   // Prometheus needs a metric name or a matcher that does not match the empty string; ask for a name or an equality.
   return s.metric !== undefined || s.matchers.some((m) => m.op === '=' && m.value !== '');
 }

@@ -1,4 +1,4 @@
-import type { Notification } from '../../dispatch/notification.js';
+import type { Notification } from '../notification.js';
 import { facts, flapText, nameOf, sentence, styleOf, subject } from '../describe.js';
 import { postJson, type Delivery, type Notifier, type NotifyResult } from '../notifier.js';
 
