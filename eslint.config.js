@@ -69,29 +69,6 @@ export default tseslint.config(
     },
   },
   {
-    // common/ is what services share; it never reaches up into one (one level deep: `../<service>/`).
-    files: ['common/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(agent|analytics|alerts|dashboard|stack)/', message: 'common/ must not import a service' }] }] },
-  },
-  {
-    files: ['common/*/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./(agent|analytics|alerts|dashboard|stack)/', message: 'common/ must not import a service' }] }] },
-  },
-  // The alerts pipeline runs one way: receive -> dispatch -> outbox -> notify. A stage imports only the
-  // stages after it (and alerts/*.ts, common/); the types a lower stage needs live in that stage.
-  {
-    files: ['alerts/dispatch/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/receive/*', '**/api/*'], message: 'alerts/dispatch must not import an earlier stage (receive, api)' }] }] },
-  },
-  {
-    files: ['alerts/outbox/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/receive/*', '**/api/*', '**/dispatch/*'], message: 'alerts/outbox must not import an earlier stage (receive, api, dispatch)' }] }] },
-  },
-  {
-    files: ['alerts/notify/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/receive/*', '**/api/*', '**/dispatch/*', '**/outbox/*'], message: 'alerts/notify must not import an earlier stage (receive, api, dispatch, outbox)' }] }] },
-  },
-  {
     // Browser sources: TypeScript itself checks names (DOM lib), so the Node globals list above does not apply.
     // In the browser an unhandled rejection ends nothing: main.ts shows it in the error banner. A `void p` there
     // says "the page's global handler reports this" and is allowed.
@@ -107,7 +84,9 @@ export default tseslint.config(
   // common/ is shared by the services and imports none of them (its own common/dashboard/ is not the dashboard service).
   ...[1, 2, 3].map((depth) => layer([`common/${'*/'.repeat(depth - 1)}*.ts`], [`^${'\\.\\./'.repeat(depth)}(${SERVICES.join('|')})/`],
     'common/ is what two or more services share: it never imports from a service\'s folder; move the code it needs into common/.')),
-  // alerts/: its layering (dispatch → notify one way, and no import of another service) goes here, as
-  // `layer(['alerts/<stage>/**/*.ts'], [<regexes of what it may not import>], <message>)` per stage. It is left to
-  // the engineer who is reshaping alerts/; until then alerts/ has no no-restricted-imports rule (madge still checks cycles).
+  // alerts/ runs one way: receive (and api) → dispatch → outbox → notify. A stage imports the stages after it
+  // (and alerts/*.ts, common/), never one before it; the types a lower stage needs live in that stage.
+  ...Object.entries({ dispatch: ['receive', 'api'], outbox: ['receive', 'api', 'dispatch'], notify: ['receive', 'api', 'dispatch', 'outbox'] })
+    .map(([stage, before]) => layer([`alerts/${stage}/**/*.ts`], [`^(\\.\\./)+(${before.join('|')})/`, `^(\\.\\./)+(${otherServices('alerts')})/`],
+      `alerts/ imports run one way: receive, api → dispatch → outbox → notify (alerts/README.md); alerts/${stage} may not import ${before.join(', ')}, nor another service.`)),
 );
