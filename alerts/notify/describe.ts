@@ -1,5 +1,6 @@
 import { ANNOTATION, LABEL } from '../../common/alerting/index.js';
 import type { Notification, NotificationAlert } from './notification.js';
+import { formatHumanDuration } from '../../common/duration.js';
 
 /** Look of an alert: its header colour and the word for it. */
 export interface AlertStyle {
@@ -27,18 +28,8 @@ export function styleOf(a: Pick<NotificationAlert, 'labels' | 'annotations' | 's
   return { color: '#455a64', label: (severity || 'ALERT').toUpperCase() };
 }
 
-/** formatDuration renders milliseconds as "2 h 5 min", "3 min 20 s" or "45 s". */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (d) return `${d} d ${h} h`;
-  if (h) return `${h} h ${m} min`;
-  if (m) return `${m} min${sec ? ` ${sec} s` : ''}`;
-  return `${sec} s`;
-}
+/** formatDuration renders milliseconds as Vigil writes every duration for people ("2 h 5 min", "3 min 20 s"). */
+const formatDuration = (ms: number): string => formatHumanDuration(ms / 1000);
 
 /** nameOf is the alert's name and where: "HighCpu on web-1". */
 export function nameOf(a: NotificationAlert): string {
