@@ -17,8 +17,9 @@ let now = 1_700_000_000_000;
 
 async function start(env: Record<string, string> = {}) {
   const config = loadConfig({ DATA_DIR: dir, DASHBOARD_SD_TTL_SECONDS: '10', ...env });
-  dashboard = await createApp({ config, logger: createLogger('dashboard', 'silent'), registry: new Registry(), now: () => now });
+  dashboard = await createApp(config, { logger: createLogger('dashboard', 'silent'), registry: new Registry(), now: () => now });
   server = await listen(dashboard.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
+  await dashboard.start(server);
   base = `http://127.0.0.1:${boundPort(server)}`;
 }
 async function stop() {

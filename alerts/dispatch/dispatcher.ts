@@ -64,7 +64,9 @@ const SILENCE_RECHECK_MS = 10_000;
  */
 export class Dispatcher {
   private readonly states = new Map<string, AlertState>();
-  private readonly groups = new Map<string, { timer: NodeJS.Timeout; fps: Set<string> }>();
+  private readonly groups = new Map<string, { timer?: NodeJS.Timeout; fps: Set<string> }>();
+  /** Group timers run only once started: groups formed before (recovery, early requests) wait for start. */
+  private started = false;
   private readonly busy = new Set<string>();
   private readonly work = new Set<Promise<unknown>>();
   private lastResend = Date.now();
@@ -192,8 +194,19 @@ export class Dispatcher {
     while (this.work.size) await Promise.allSettled([...this.work]);
   }
 
+  /** start arms the group-wait timers, those of groups formed before it included. */
+  start(): void {
+    this.started = true;
+    for (const [key, g] of this.groups) g.timer ??= this.groupTimer(key);
+  }
+
+  private groupTimer(key: string): NodeJS.Timeout {
+    return setTimeout(() => this.track(this.flush(key)), this.d.timings.groupWait * 1000);
+  }
+
   /** close stops the group timers. */
   close(): void {
+    this.started = false;
     for (const g of this.groups.values()) clearTimeout(g.timer);
     this.groups.clear();
   }
@@ -237,7 +250,7 @@ export class Dispatcher {
     const key = groupOf(st);
     let g = this.groups.get(key);
     if (!g) {
-      g = { fps: new Set(), timer: setTimeout(() => this.track(this.flush(key)), this.d.timings.groupWait * 1000) };
+      g = { fps: new Set(), timer: this.started ? this.groupTimer(key) : undefined };
       this.groups.set(key, g);
     }
     g.fps.add(st.fingerprint);

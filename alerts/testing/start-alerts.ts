@@ -50,6 +50,7 @@ export async function startAlerts(env: Env, opts: StartAlertsOptions = {}): Prom
   const registry = new Registry();
   const service = await createApp(config, { logger: opts.logger ?? createLogger('alerts', config.logLevel), registry, journalIo: opts.journalIo, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
   const server: Server = await listen(service.app, 0, '127.0.0.1', 'ALERTS_PORT');
+  await service.start(server);
   const url = `http://127.0.0.1:${boundPort(server)}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
