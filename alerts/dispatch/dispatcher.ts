@@ -457,8 +457,10 @@ export class Dispatcher {
       st.silencesUnknown = undefined;
       return ids;
     } catch (err) {
-      if (!(err instanceof SilenceLookupError)) throw err;
-      const log = { fingerprint: st.fingerprint, alertname: st.alert.labels.alertname, instance: st.alert.labels.instance, err: err.reason };
+      // Anything else (an answer of an unexpected shape) is a failed lookup too: counted, and the alert held.
+      if (!(err instanceof SilenceLookupError)) this.d.metrics.silenceLookupFailures.inc();
+      const reason = err instanceof SilenceLookupError ? err.reason : (err as Error)?.message ?? String(err);
+      const log = { fingerprint: st.fingerprint, alertname: st.alert.labels.alertname, instance: st.alert.labels.instance, err: reason };
       if (!st.silencesUnknown) {
         st.silencesUnknown = { since: now, retryAt: now + t.silenceRetryInterval * 1000 };
         this.d.logger.warn({ ...log, retrySeconds: t.silenceRetryInterval, maxHoldSeconds: t.silencesUnknownMaxHold }, 'silences are unknown (Alertmanager does not answer); holding the notification and asking again');
