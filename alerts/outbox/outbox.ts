@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { writeFileAtomic } from '../../common/fs-atomic.js';
@@ -7,6 +7,7 @@ import type { AlertsMetrics } from '../metrics.js';
 import type { Channel, Notifier } from '../notify/notifier.js';
 import { backoffSeconds } from './backoff.js';
 import { DeliveredLog } from './delivered-log.js';
+import { readEntry, UNREADABLE_SUFFIX, type UnreadableEntry } from './entry-file.js';
 
 /** OutboxEntry is one notification on its way out, as stored in `outbox/pending/<id>.json`. */
 export interface OutboxEntry {
@@ -29,21 +30,7 @@ export interface OutboxEntry {
   deadAt?: number;
 }
 
-/**
- * UnreadableEntry is a pending entry file that could not be read or parsed at start. Its bytes are kept
- * verbatim as `outbox/dead/<id>.unreadable` (an operator can repair the file and move it back to
- * `pending/<id>.json`), and it is listed with the dead letters, so that a notification whose file was
- * damaged is never dropped unseen.
- */
-export interface UnreadableEntry {
-  id: string;
-  /** Where the bytes are now. */
-  file: string;
-  /** Why it could not be read. */
-  error: string;
-  /** Epoch ms the file was last written (when the entry was queued or last attempted). */
-  writtenAt: number;
-}
+export type { UnreadableEntry };
 
 /** What a caller asks the outbox to deliver. */
 export type OutboxRequest = Pick<OutboxEntry, 'channel' | 'target' | 'key' | 'idempotent' | 'payload' | 'fingerprints'>;
@@ -409,27 +396,4 @@ export class Outbox {
     }
     m.outboxOldestAge.set(oldest === Infinity ? 0 : (Date.now() - oldest) / 1000);
   }
-}
-
-/** The suffix of an unreadable pending entry kept in the dead-letter directory (not `.json`: it is not parsed again). */
-const UNREADABLE_SUFFIX = '.unreadable';
-
-/** readEntry reads and checks one entry file; a file that cannot be read or is not an entry gives the reason. */
-async function readEntry(path: string): Promise<{ entry: OutboxEntry } | { error: string }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    return { error: `cannot read the file: ${(err as Error).message}` };
-  }
-  let entry: OutboxEntry;
-  try {
-    entry = JSON.parse(text) as OutboxEntry;
-  } catch (err) {
-    return { error: `not JSON: ${(err as Error).message}` };
-  }
-  if (!entry || typeof entry !== 'object' || typeof entry.id !== 'string' || typeof entry.key !== 'string' || typeof entry.channel !== 'string') {
-    return { error: 'not an outbox entry (no id, key or channel)' };
-  }
-  return { entry };
 }
