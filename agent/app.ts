@@ -1,7 +1,7 @@
-import type { Express } from 'express';
 import { Registry } from 'prom-client';
 import { createHttpApp } from '../common/http/app.js';
 import type { Logger } from '../common/logger.js';
+import type { ServiceApp } from '../common/service.js';
 import { VERSION } from '../common/version.js';
 import type { Collector } from './collectors/collector.js';
 import { createPortableCollectors } from './collectors/portable/index.js';
@@ -13,6 +13,7 @@ import { NetworkCollector } from './collectors/procfs/network.js';
 import { ProcessCollector } from './collectors/procfs/processes.js';
 import { SystemCollector } from './collectors/procfs/system.js';
 import type { AgentConfig } from './config.js';
+import { HostMetricsError } from './errors.js';
 import type { HostConstants } from './host-constants.js';
 import type { AgentIdentity } from './identity.js';
 import { createAgentMetrics, createHostMetrics } from './metrics.js';
@@ -22,23 +23,22 @@ import { CollectionScheduler, type CollectorGroup } from './scheduler.js';
 /** AgentDeps is what createApp needs besides the configuration. */
 export interface AgentDeps {
   logger: Logger;
+  /** The registry of the agent's own metrics; a new one by default. */
+  registry?: Registry;
   identity: AgentIdentity;
   host: HostConstants;
   /** Extra collectors (tests use this to inject failures); run with the main group. */
   extraCollectors?: Collector[];
 }
 
-/** Agent is a built, not yet started, agent service. */
-export interface Agent {
-  app: Express;
-  /** The agent's own metrics; the host metrics live in `hostRegistry`. */
-  registry: Registry;
+/**
+ * Agent is a built, not yet started, agent service. `registry` holds its own metrics; the host metrics
+ * live in `hostMetrics`. `start` runs the first collection (readiness turns true) and starts the
+ * intervals; `close` stops them and waits for cycles in flight.
+ */
+export interface Agent extends ServiceApp {
   hostMetrics: SnapshotSet;
   scheduler: CollectionScheduler;
-  /** Runs the first collection (readiness turns true) and starts the intervals. */
-  start(): Promise<void>;
-  /** Stops the intervals and waits for cycles in flight. */
-  stop(): Promise<void>;
 }
 
 /** createApp builds the agent from its configuration: metrics, collectors, scheduler and HTTP app. It never listens. */
@@ -47,7 +47,7 @@ export async function createApp(config: AgentConfig, deps: AgentDeps): Promise<A
   // SnapshotSet), not on every scrape. The agent's own metrics (HTTP, process) change all the time and
   // are rendered per scrape from `registry` by prom-client.
   const hostMetrics = new SnapshotSet();
-  const registry = new Registry();
+  const registry = deps.registry ?? new Registry();
   const host = createHostMetrics(hostMetrics);
   const own = createAgentMetrics(registry);
   own.info.set({ server_id: deps.identity.serverId, hostname: deps.identity.hostname, os: deps.identity.os, version: VERSION }, 1);
@@ -86,7 +86,13 @@ export async function createApp(config: AgentConfig, deps: AgentDeps): Promise<A
     registry,
     logger: deps.logger,
     ready: () => scheduler.ready,
-    prerendered: (format) => (format === 'openmetrics' ? hostMetrics.openMetrics() : hostMetrics.text()),
+    prerendered: (format) => {
+      try {
+        return format === 'openmetrics' ? hostMetrics.openMetrics() : hostMetrics.text();
+      } catch (err) {
+        throw new HostMetricsError(format, err);
+      }
+    },
     token: config.token,
   });
   return {
@@ -95,6 +101,6 @@ export async function createApp(config: AgentConfig, deps: AgentDeps): Promise<A
     hostMetrics,
     scheduler,
     start: () => scheduler.start(),
-    stop: () => scheduler.stop(),
+    close: () => scheduler.stop(),
   };
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import type { Express, NextFunction, Request, Response } from 'express';
-import type { Registry } from 'prom-client';
+import type { NextFunction, Request, Response } from 'express';
+import { Registry } from 'prom-client';
 import { createHttpApp } from '../common/http/app.js';
 import type { Logger } from '../common/logger.js';
+import type { ServiceApp } from '../common/service.js';
 import { apiRoutes } from './api/routes.js';
 import type { AlertsConfig } from './config.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -27,16 +28,20 @@ import { receiveRoutes } from './receive/routes.js';
 /** What the alerts service is built from besides its configuration. */
 export interface AppDeps {
   logger: Logger;
-  registry: Registry;
+  /** The registry `/metrics` serves; a new one by default. */
+  registry?: Registry;
   /** Chart data (the Prometheus client); emails have no charts without it. */
   series?: SeriesSource;
   /** The journal's path to the disk; tests inject a full disk or a stalled write here. */
   journalIo?: Partial<JournalIo>;
 }
 
-/** AlertsApp is the built service: an Express app that is not listening yet, and its parts. */
-export interface AlertsApp {
-  app: Express;
+/**
+ * AlertsApp is the built service: an Express app that is not listening yet, and its parts. `start`
+ * begins delivering (the outbox) and the dispatcher's and maintenance timers; `close` stops them, waits
+ * for queued work, snapshots the state and closes the files.
+ */
+export interface AlertsApp extends ServiceApp {
   dispatcher: Dispatcher;
   outbox: Outbox;
   history: HistoryStore;
@@ -44,8 +49,6 @@ export interface AlertsApp {
   metrics: AlertsMetrics;
   /** ms the journal or the outbox has made no progress (0: all is moving); readiness fails past the stall timeout. */
   stalledMs(): number;
-  /** Stops the timers, waits for queued work, snapshots the state and closes the files. */
-  close(): Promise<void>;
 }
 
 /** How often the snapshot policy and the outbox bounds are checked, in ms. */
@@ -57,7 +60,8 @@ const MAINTAIN_MS = 2000;
  * It never listens, so tests run it on port 0.
  */
 export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<AlertsApp> {
-  const { logger, registry } = deps;
+  const { logger } = deps;
+  const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
   const history = new HistoryStore(join(config.dir, 'history.jsonl'), { maxBytes: config.historyMaxBytes, files: config.historyFiles, memoryEvents: config.historyMemoryEvents });
   await history.open();
@@ -136,41 +140,6 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
   };
   await snapshotNow('start');
   if (journal.status().full) logger.error('the disk holding DATA_DIR is full: alerts are refused with 503 STORAGE_FULL until space returns; pending deliveries go on');
-  outbox.start();
-
-  const tick = setInterval(() => {
-    d.tick();
-    outbox.updateGauges();
-    const j = journal.status();
-    metrics.journalRecords.set(j.records);
-    metrics.journalBytes.set(j.bytes);
-    storageFull();
-  }, config.tickInterval * 1000);
-
-  const memory = new MemoryCompactor();
-  // The next check is scheduled only once this one is done: snapshots never overlap.
-  let maintainTimer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const maintain = async () => {
-    const now = Date.now();
-    const j = journal.status(now);
-    const interval = config.snapshotInterval * 1000;
-    // state.json is rewritten when records wait (at most every interval, sooner when the journal is big),
-    // and otherwise once an interval, only when the state changed.
-    if ((j.records > 0 && j.bytes >= config.snapshotJournalBytes) || now - lastSnapshotTry >= interval) await snapshotNow('periodic');
-    await outbox.maintain(now);
-    if (memory.observe(d.size)) logger.info({ alerts: d.size }, 'shed most alerts; ran a full garbage collection to give the memory back');
-    if (!stopped) maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
-  };
-  // A failed round is logged and the next one is still scheduled; a round that never ends shows as a stall.
-  const runMaintain = () => {
-    maintain().catch((err: unknown) => {
-      logger.error({ err }, 'maintenance (snapshot, outbox pruning) failed; trying again');
-      if (!stopped) maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
-    });
-  };
-  maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
-
   const stalledMs = () => {
     const now = Date.now();
     const o = outbox.status(now);
@@ -206,14 +175,53 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     },
   });
 
+  const memory = new MemoryCompactor();
+  let tick: NodeJS.Timeout | undefined;
+  // The next check is scheduled only once this one is done: snapshots never overlap.
+  let maintainTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const maintain = async () => {
+    const now = Date.now();
+    const j = journal.status(now);
+    const interval = config.snapshotInterval * 1000;
+    // state.json is rewritten when records wait (at most every interval, sooner when the journal is big),
+    // and otherwise once an interval, only when the state changed.
+    if ((j.records > 0 && j.bytes >= config.snapshotJournalBytes) || now - lastSnapshotTry >= interval) await snapshotNow('periodic');
+    await outbox.maintain(now);
+    if (memory.observe(d.size)) logger.info({ alerts: d.size }, 'shed most alerts; ran a full garbage collection to give the memory back');
+    if (!stopped) maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
+  };
+  // A failed round is logged and the next one is still scheduled; a round that never ends shows as a stall.
+  const runMaintain = () => {
+    maintain().catch((err: unknown) => {
+      logger.error({ err }, 'maintenance (snapshot, outbox pruning) failed; trying again');
+      if (!stopped) maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
+    });
+  };
+
   return {
     app,
+    registry,
     dispatcher: d,
     outbox,
     history,
     journal,
     metrics,
     stalledMs,
+    async start() {
+      if (stopped || tick) return;
+      outbox.start();
+      d.start();
+      tick = setInterval(() => {
+        d.tick();
+        outbox.updateGauges();
+        const j = journal.status();
+        metrics.journalRecords.set(j.records);
+        metrics.journalBytes.set(j.bytes);
+        storageFull();
+      }, config.tickInterval * 1000);
+      maintainTimer = setTimeout(runMaintain, MAINTAIN_MS);
+    },
     async close() {
       stopped = true;
       clearInterval(tick);

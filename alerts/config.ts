@@ -48,6 +48,10 @@ export interface AlertsConfig {
   retryMax: number;
   resolvedRetention: number;
   tickInterval: number;
+  /** How often a notification held back because the silences are unknown asks again, in s (no variable: tests shorten it). */
+  silenceRetryInterval: number;
+  /** Longest a notification is held back because the silences are unknown, in s; then it is sent as not silenced. */
+  silencesUnknownMaxHold: number;
   resolveTimeout: number;
   maxResolved: number;
   deadLetterRetention: number;
@@ -76,6 +80,8 @@ export const DEFAULTS = {
   retryMax: 300, // s
   resolvedRetention: 3600, // s a resolved alert stays in GET /api/v1/alerts
   tickInterval: 0.25, // s
+  silenceRetryInterval: 10, // s
+  silencesUnknownMaxHold: 300, // s: an Alertmanager restart fits; one that stays down does not hide alerts for long
   mailCatcherPort: 0, // any free loopback port: only the service itself sends to it
   resolveTimeout: 300, // s: a firing alert without endsAt resolves when not re-sent for this long (Alertmanager's resolve_timeout)
   maxResolved: 10_000, // resolved alerts kept (GET /api/v1/alerts); the oldest go first
@@ -196,6 +202,8 @@ export function loadConfig(env: Env): AlertsConfig {
     retryMax,
     resolvedRetention: e.ALERTS_RESOLVED_RETENTION_SECONDS ?? DEFAULTS.resolvedRetention,
     tickInterval: DEFAULTS.tickInterval,
+    silenceRetryInterval: DEFAULTS.silenceRetryInterval,
+    silencesUnknownMaxHold: DEFAULTS.silencesUnknownMaxHold,
     resolveTimeout: e.ALERTS_RESOLVE_TIMEOUT_SECONDS ?? DEFAULTS.resolveTimeout,
     maxResolved: e.ALERTS_MAX_RESOLVED ?? DEFAULTS.maxResolved,
     deadLetterRetention: e.ALERTS_DEAD_LETTER_RETENTION_SECONDS ?? DEFAULTS.deadLetterRetention,

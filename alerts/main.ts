@@ -44,6 +44,7 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
     await catcher?.close();
     throw err;
   });
+  await alerts.start(server);
   // Readiness fails after the stall timeout; a service still stuck at twice that exits, so that any
   // supervisor that restarts on exit (the stack, compose's restart policy, systemd) restarts it.
   // Nothing is lost: accepted alerts are in the journal, deliveries in the outbox.

@@ -18,6 +18,7 @@ export interface AlertsMetrics {
   actionsRefused: Counter<'channel'>;
   chartRenderDuration: Histogram;
   corruptFiles: Counter<'file'>;
+  outboxUnreadable: Counter;
   storageFull: Gauge;
   storageWriteFailures: Counter<'what'>;
   journalRecords: Gauge;
@@ -42,10 +43,11 @@ export function createMetrics(registry: Registry): AlertsMetrics {
     deadLetters: new Gauge({ name: 'vigil_alerts_outbox_dead_letters', help: 'Notifications on the dead-letter list, by channel.', labelNames: ['channel'], registers }),
     current: new Gauge({ name: 'vigil_alerts_current', help: 'Alerts the service holds now, by state (firing, acked, flapping, resolved).', labelNames: ['state'], registers }),
     suppressed: new Counter({ name: 'vigil_alerts_suppressed_total', help: 'Notifications not sent, by reason (silenced, flapping, acked).', labelNames: ['reason'], registers }),
-    silenceLookupFailures: new Counter({ name: 'vigil_alerts_silence_lookup_failures_total', help: 'Failed requests for silences to Alertmanager (alerts are then notified as not silenced).', registers }),
+    silenceLookupFailures: new Counter({ name: 'vigil_alerts_silence_lookup_failures_total', help: 'Failed requests for silences to Alertmanager (with none known since start, notifications wait and ask again).', registers }),
     actionsRefused: new Counter({ name: 'vigil_alerts_actions_refused_total', help: 'Alert actions dropped at receipt because their destination is neither configured nor allow-listed, by channel.', labelNames: ['channel'], registers }),
     chartRenderDuration: new Histogram({ name: 'vigil_alerts_chart_render_duration_seconds', help: 'Time to fetch and render one email chart as PNG in seconds.', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
-    corruptFiles: new Counter({ name: 'vigil_alerts_corrupt_files_total', help: 'Unreadable files set aside as <name>.corrupt-<time> at start (state, journal, outbox).', labelNames: ['file'], registers }),
+    corruptFiles: new Counter({ name: 'vigil_alerts_corrupt_files_total', help: 'Unreadable files set aside as <name>.corrupt-<time> at start (state, journal, outbox dead letters).', labelNames: ['file'], registers }),
+    outboxUnreadable: new Counter({ name: 'vigil_alerts_outbox_unreadable_total', help: 'Pending outbox entries that could not be read at start; each is kept on the dead-letter list, not delivered.', registers }),
     storageFull: new Gauge({ name: 'vigil_alerts_storage_full', help: '1 while the last write to DATA_DIR failed for lack of space (alerts are refused with 503 STORAGE_FULL), else 0.', registers }),
     storageWriteFailures: new Counter({ name: 'vigil_alerts_storage_write_failures_total', help: 'Writes to DATA_DIR that failed, by what was written (journal, snapshot).', labelNames: ['what'], registers }),
     journalRecords: new Gauge({ name: 'vigil_alerts_journal_records', help: 'Records in the journal since the last state snapshot.', registers }),

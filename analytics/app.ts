@@ -1,8 +1,8 @@
-import type { Express } from 'express';
 import { Registry } from 'prom-client';
 import { createHttpApp } from '../common/http/app.js';
 import type { Logger } from '../common/logger.js';
 import { createPrometheusClient, type PrometheusClient } from '../common/prometheus/client.js';
+import type { ServiceApp } from '../common/service.js';
 import { openApiDocument } from './api/openapi.js';
 import { resultsRoutes } from './api/results-routes.js';
 import { rulesRoutes } from './api/rules-routes.js';
@@ -15,9 +15,8 @@ import { RuleEngine } from './rules/engine.js';
 import { loadRulesFile } from './rules/rules-file.js';
 import { RuleStore } from './rules/store.js';
 
-/** Dependencies of createApp; everything but the config has a default. */
+/** What createApp needs besides the configuration; everything but the logger has a default. */
 export interface AnalyticsDeps {
-  config: AnalyticsConfig;
   logger: Logger;
   registry?: Registry;
   prometheus?: PrometheusClient;
@@ -25,27 +24,24 @@ export interface AnalyticsDeps {
   clock?: () => number;
 }
 
-/** AnalyticsApp is the built service: its HTTP app and parts, not yet running. */
-export interface AnalyticsApp {
-  app: Express;
+/**
+ * AnalyticsApp is the built service: its HTTP app and parts, not yet running. `start` begins the
+ * evaluation timers and the Prometheus probe; `close` stops them and waits for in-flight evaluations.
+ */
+export interface AnalyticsApp extends ServiceApp {
   engine: RuleEngine;
   store: RuleStore;
   metrics: AnalyticsMetrics;
-  registry: Registry;
   prometheus: PrometheusClient;
   health: PrometheusHealth;
-  /** start begins the evaluation timers and the Prometheus probe. */
-  start(): void;
-  /** close stops timers and waits for in-flight evaluations (the caller closes the HTTP server). */
-  close(): Promise<void>;
 }
 
 /**
  * createApp builds the analytics service from its config: loads the rules file and the API rules
  * saved under DATA_DIR, wires the engine, the alert sender and the HTTP API. It never listens.
  */
-export async function createApp(deps: AnalyticsDeps): Promise<AnalyticsApp> {
-  const { config, logger } = deps;
+export async function createApp(config: AnalyticsConfig, deps: AnalyticsDeps): Promise<AnalyticsApp> {
+  const { logger } = deps;
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
   const prometheus = deps.prometheus ?? createPrometheusClient({
@@ -88,7 +84,7 @@ export async function createApp(deps: AnalyticsDeps): Promise<AnalyticsApp> {
   });
   return {
     app, engine, store, metrics, registry, prometheus, health,
-    start() {
+    async start() {
       health.start(config.probeSeconds);
       engine.start();
     },

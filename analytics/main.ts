@@ -13,9 +13,9 @@ import { loadConfig } from './config.js';
 export async function main(overrides: Env = {}): Promise<RunningService> {
   const config = loadConfig({ ...process.env, ...overrides });
   const logger = createLogger('analytics', config.logLevel);
-  const svc = await createApp({ config, logger });
+  const svc = await createApp(config, { logger });
   const server = await listen(svc.app, config.port, config.host, 'ANALYTICS_PORT');
-  svc.start();
+  await svc.start(server);
   logger.info({ port: config.port, prometheus: config.prometheusUrl, alerts: config.alertsUrl, rules: svc.store.list().length, rulesFile: config.rulesFile }, 'vigil analytics is listening');
   return {
     async close() {

@@ -86,7 +86,7 @@ export const benchmark: Benchmark = {
         ]),
       }));
       const config = loadConfig({ PROMETHEUS_URL: prom.url, ALERTS_URL: alertsUrl, DATA_DIR: dir, ANALYTICS_RULES_FILE: rulesFile });
-      const svc = await createApp({ config, logger: createLogger('bench', 'silent') });
+      const svc = await createApp(config, { logger: createLogger('bench', 'silent') });
       const client = createPrometheusClient({ url: prom.url, compression: false });
       for (const [n, kind] of SIZES.flatMap((n) => [[n, 'forecast'], [n, 'windows']] as const)) {
         const id = `${kind}-${n}`;

@@ -1,4 +1,30 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
 import { ConfigError } from './errors.js';
+
+/**
+ * ServiceApp is what every service's `createApp(config, deps)` returns (agent, analytics, alerts,
+ * dashboard): the service built from its configuration and dependencies, not listening and running no
+ * timer. main (or a test, on port 0) listens with `app`, then calls `start(server)`; on the way out
+ * `close()`, then closes the server it opened. Timers (collection, evaluation, probes, snapshots,
+ * maintenance, sweeps) start in `start` and stop in `close`, never in createApp, so that a built but
+ * unstarted service does nothing by itself and a failed listen has nothing to stop.
+ */
+export interface ServiceApp {
+  /** The HTTP app: `/metrics`, `/-/healthy`, `/-/ready`, the service's API. */
+  app: Express;
+  /** The registry `/metrics` serves (passed in as `deps.registry`, or a new one). */
+  registry: Registry;
+  /**
+   * start begins the service's timers on the server the app listens on (the dashboard attaches
+   * Socket.IO to it); it resolves once the first round of work is done where readiness needs one (the
+   * agent's first collection).
+   */
+  start(server: Server): Promise<void>;
+  /** close stops the timers, waits for work in flight and flushes state; it is safe before start and does not close the server. */
+  close(): Promise<void>;
+}
 
 /** RunningService is what a service's start function returns: something that can be closed gracefully. */
 export interface RunningService {

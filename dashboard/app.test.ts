@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { boundPort, closeServer, listen } from '../common/http/server.js';
 import { createLogger } from '../common/logger.js';
 import { createApp, type Dashboard } from './app.js';
@@ -17,8 +17,9 @@ let now = 1_700_000_000_000;
 
 async function start(env: Record<string, string> = {}) {
   const config = loadConfig({ DATA_DIR: dir, DASHBOARD_SD_TTL_SECONDS: '10', ...env });
-  dashboard = await createApp({ config, logger: createLogger('dashboard', 'silent'), registry: new Registry(), now: () => now });
+  dashboard = await createApp(config, { logger: createLogger('dashboard', 'silent'), registry: new Registry(), now: () => now });
   server = await listen(dashboard.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
+  await dashboard.start(server);
   base = `http://127.0.0.1:${boundPort(server)}`;
 }
 async function stop() {
@@ -68,6 +69,24 @@ describe('dashboard service-discovery API', () => {
     expect(body.error.message).toMatch(/address must be host:port/);
     const bad = await fetch(`${base}/api/v1/sd/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(bad.status).toBe(400);
+  });
+
+  it('starts no timer while it is built; start(server) begins the probe and the sweep', async () => {
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    onTestFinished(() => {
+      intervals.mockRestore();
+      timeouts.mockRestore();
+    });
+    // express-rate-limit's memory stores clear their own counters (an unref'd interval each): not the dashboard's timers.
+    const own = (spy: typeof intervals | typeof timeouts) => spy.mock.calls.filter(([fn]) => !String(fn).includes('clearExpired')).length;
+    dashboard = await createApp(loadConfig({ DATA_DIR: dir, DASHBOARD_SD_TTL_SECONDS: '10' }), { logger: createLogger('dashboard', 'silent'), now: () => now });
+    expect(own(intervals)).toBe(0);
+    expect(own(timeouts)).toBe(0);
+    server = await listen(dashboard.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
+    await dashboard.start(server);
+    // The upstream probe and the registration sweep.
+    expect(own(intervals)).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps registrations across a restart', async () => {

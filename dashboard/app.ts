@@ -1,10 +1,9 @@
-import type { Server as HttpServer } from 'node:http';
-import type { Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { createHttpApp } from '../common/http/app.js';
 import type { Logger } from '../common/logger.js';
 import { createPrometheusClient } from '../common/prometheus/index.js';
+import type { ServiceApp } from '../common/service.js';
 import { buildServers, createJsonGetter, SparklineCache } from './api/servers.js';
 import { mountApiRoutes } from './api/routes.js';
 import { UpstreamMonitor } from './api/upstream-monitor.js';
@@ -21,27 +20,26 @@ import { mountPrometheusProxy } from './proxy/prometheus-proxy.js';
 import { ALERTS_ROUTES, ANALYTICS_ROUTES, mountServiceProxy } from './proxy/service-proxy.js';
 import { defaultWebDir, mountBundle } from './static/bundle.js';
 
-/** Dependencies of the dashboard service. */
+/** What the dashboard service needs besides its configuration. */
 export interface DashboardDeps {
-  config: DashboardConfig;
   logger: Logger;
-  registry: Registry;
+  /** The registry `/metrics` serves; a new one by default. */
+  registry?: Registry;
   /** Clock for registration expiry (ms since the epoch); tests pass their own. */
   now?: () => number;
   /** Directory of the built browser app (index.html + assets/); default `dist/dashboard/web`. */
   webDir?: string;
 }
 
-/** Dashboard is the built (not yet listening) dashboard service. */
-export interface Dashboard {
-  app: Express;
+/**
+ * Dashboard is the built (not yet listening) dashboard service. `start(server)` serves Socket.IO on the
+ * HTTP server the app listens on and starts the upstream probe and the registration sweep; `close`
+ * stops them, disconnects the live clients and waits for pending writes.
+ */
+export interface Dashboard extends ServiceApp {
   store: RegistrationStore;
   hub: LiveHub;
   monitor: UpstreamMonitor;
-  /** Serves Socket.IO on the HTTP server the app listens on, and starts probing the upstreams. */
-  attach(server: HttpServer): void;
-  /** Stops the timers, disconnects the live clients and waits for pending writes. */
-  close(): Promise<void>;
 }
 
 /**
@@ -71,8 +69,9 @@ const CSP = {
  * app; its REST API (status, servers); the read-only Prometheus proxy and the analytics and alerts
  * proxies; the service-discovery API; and the Socket.IO hub for live views. It never listens.
  */
-export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
-  const { config, logger, registry } = deps;
+export async function createApp(config: DashboardConfig, deps: DashboardDeps): Promise<Dashboard> {
+  const { logger } = deps;
+  const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
   const ttlMs = config.sdTtlSeconds * 1000;
   const store = new RegistrationStore({ dir: config.dataDir, ttlMs, logger, now: deps.now, maxRegistrations: config.maxRegistrations });
@@ -82,7 +81,7 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
   // Sweep often enough that an expired target leaves the files soon after it leaves the http_sd answer
   // (which filters by expiry on every request anyway).
   const sweepMs = Math.min(Math.max(ttlMs / 4, 250), 15_000);
-  const timer = setInterval(() => {
+  const sweep = () => {
     store.sweep().then(
       (n) => {
         if (n) metrics.expired.inc(n);
@@ -90,8 +89,8 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
       },
       (err: unknown) => logger.error({ err }, 'could not persist registrations after expiry'),
     );
-  }, sweepMs);
-  timer.unref();
+  };
+  let timer: NodeJS.Timeout | undefined;
 
   const timeoutMs = config.upstreamTimeoutSeconds * 1000;
   const liveTimeoutMs = Math.max(1000, Math.min(timeoutMs, config.refreshSeconds * 1000));
@@ -150,9 +149,13 @@ export async function createApp(deps: DashboardDeps): Promise<Dashboard> {
     store,
     hub,
     monitor,
-    attach(server) {
+    registry,
+    async start(server) {
+      if (timer) return;
       hub.attach(server);
       monitor.start(Math.max(2, config.refreshSeconds) * 1000);
+      timer = setInterval(sweep, sweepMs);
+      timer.unref();
     },
     async close() {
       clearInterval(timer);

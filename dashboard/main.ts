@@ -13,7 +13,7 @@ import { loadConfig } from './config.js';
 export async function main(overrides: Env = {}): Promise<RunningService> {
   const config = loadConfig({ ...process.env, ...overrides });
   const logger = createLogger('dashboard', config.logLevel);
-  const dashboard = await createApp({ config, logger, registry: new Registry() });
+  const dashboard = await createApp(config, { logger, registry: new Registry() });
   let server;
   try {
     server = await listen(dashboard.app, config.port, config.host, 'DASHBOARD_PORT');
@@ -21,7 +21,7 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
     await dashboard.close();
     throw err;
   }
-  dashboard.attach(server);
+  await dashboard.start(server);
   logger.info(
     {
       port: config.port, dataDir: config.dataDir, sdTtlSeconds: config.sdTtlSeconds, refreshSeconds: config.refreshSeconds,

@@ -19,8 +19,9 @@ afterEach(async () => {
 
 async function dashboard(env: Record<string, string> = {}): Promise<{ url: string; app: Dashboard }> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-reg-'));
-  const app = await createApp({ config: loadConfig({ DATA_DIR: dir, ...env }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+  const app = await createApp(loadConfig({ DATA_DIR: dir, ...env }), { logger: createLogger('dashboard', 'silent'), registry: new Registry() });
   const server: Server = await listen(app.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
+  await app.start(server);
   cleanups.push(async () => {
     await closeServer(server);
     await app.close();
@@ -69,8 +70,9 @@ describe('startRegistration', () => {
     await waitFor('three failed attempts', () => attempts >= 3, 10_000);
     expect(done).toBe(false);
     await new Promise<void>((resolve) => refuser.close(() => resolve()));
-    const app = await createApp({ config: loadConfig({ DATA_DIR: dir }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+    const app = await createApp(loadConfig({ DATA_DIR: dir }), { logger: createLogger('dashboard', 'silent'), registry: new Registry() });
     const server = await listen(app.app, port, '127.0.0.1', 'DASHBOARD_PORT');
+    await app.start(server);
     cleanups.push(async () => {
       await closeServer(server);
       await app.close();

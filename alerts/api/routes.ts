@@ -7,7 +7,7 @@ import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { Journal } from '../dispatch/journal.js';
 import { AlertNotFiringError, AlertNotFoundError, InvalidQueryError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
-import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
+import type { Outbox, OutboxEntry, UnreadableEntry } from '../outbox/outbox.js';
 
 /** What the read and ack routes need. */
 export interface ApiDeps {
@@ -46,6 +46,20 @@ export function presentAlert(st: AlertState, dashboardUrl: string) {
 function presentEntry(e: OutboxEntry) {
   const target = e.channel === 'email' ? e.target : e.target.replace(/^(https?:\/\/[^/]+).*/, '$1/…');
   return { id: e.id, channel: e.channel, target, key: e.key, fingerprints: e.fingerprints, attempts: e.attempts, createdAt: new Date(e.createdAt).toISOString(), nextAttemptAt: new Date(e.nextAttemptAt).toISOString(), lastError: e.lastError ?? null };
+}
+
+/**
+ * presentUnreadable lists an unreadable pending entry with the dead letters, in their shape: what it was
+ * for is unknown, so channel is `unknown`; `lastError` says why and `file` where its bytes are kept.
+ */
+function presentUnreadable(u: UnreadableEntry) {
+  const at = new Date(u.writtenAt).toISOString();
+  return { id: u.id, channel: 'unknown', target: '', key: '', fingerprints: [], attempts: 0, createdAt: at, nextAttemptAt: at, lastError: `unreadable outbox entry (${u.error}); not delivered, its bytes are kept in ${u.file}`, file: u.file };
+}
+
+/** deadLetters lists the dead letters and the unreadable pending entries, newest first. */
+function deadLetters(outbox: Outbox) {
+  return [...outbox.deadLetters().map(presentEntry), ...outbox.unreadableEntries().map(presentUnreadable)].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 function str(req: Request, name: string): string | undefined {
@@ -128,10 +142,10 @@ export function apiRoutes(app: Express, d: ApiDeps): void {
   });
 
   app.get('/api/v1/outbox', guard, (_req, res) => {
-    res.json({ pending: d.outbox.list().map(presentEntry), deadLetters: d.outbox.deadLetters().map(presentEntry) });
+    res.json({ pending: d.outbox.list().map(presentEntry), deadLetters: deadLetters(d.outbox) });
   });
 
   app.get('/api/v1/outbox/dead-letters', guard, (_req, res) => {
-    res.json({ deadLetters: d.outbox.deadLetters().map(presentEntry) });
+    res.json({ deadLetters: deadLetters(d.outbox) });
   });
 }

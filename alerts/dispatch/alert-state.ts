@@ -26,6 +26,8 @@ export interface AlertState {
   timeoutAt?: number;
   /** Set while the alert is held as flapping; a summary goes out at `summaryAt`. */
   flapping?: { since: number; summaryAt: number };
+  /** Set while its notification waits because the silences are unknown: since when (epoch ms), and when to ask again. */
+  silencesUnknown?: { since: number; retryAt: number };
 }
 
 /** groupOf is the grouping key of an alert: its instance. */

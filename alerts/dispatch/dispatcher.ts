@@ -10,7 +10,7 @@ import type { FlapSummary, Notification, NotificationKind } from '../notify/noti
 import { memberKey } from './delivery-keys.js';
 import type { Forwarder } from './forwarder.js';
 import { route, type RouteDefaults } from './router.js';
-import type { SilenceChecker } from './silences.js';
+import { SilenceLookupError, type SilenceChecker } from './silences.js';
 
 /** DispatcherTimings are the decision timings, in seconds. */
 export interface DispatcherTimings {
@@ -24,6 +24,10 @@ export interface DispatcherTimings {
   resolveTimeout: number;
   /** Most resolved alerts kept; the oldest go first. */
   maxResolved: number;
+  /** How often a notification held back because the silences are unknown asks again. */
+  silenceRetryInterval: number;
+  /** Longest a notification is held back because the silences are unknown; then it goes out as not silenced. */
+  silencesUnknownMaxHold: number;
 }
 
 /** DispatcherDeps are what the dispatcher decides with and delivers through. */
@@ -61,7 +65,9 @@ const SILENCE_RECHECK_MS = 10_000;
  */
 export class Dispatcher {
   private readonly states = new Map<string, AlertState>();
-  private readonly groups = new Map<string, { timer: NodeJS.Timeout; fps: Set<string> }>();
+  private readonly groups = new Map<string, { timer?: NodeJS.Timeout; fps: Set<string> }>();
+  /** Group timers run only once started: groups formed before (recovery, early requests) wait for start. */
+  private started = false;
   private readonly busy = new Set<string>();
   private readonly work = new Set<Promise<unknown>>();
   private lastResend = Date.now();
@@ -189,8 +195,19 @@ export class Dispatcher {
     while (this.work.size) await Promise.allSettled([...this.work]);
   }
 
+  /** start arms the group-wait timers, those of groups formed before it included. */
+  start(): void {
+    this.started = true;
+    for (const [key, g] of this.groups) g.timer ??= this.groupTimer(key);
+  }
+
+  private groupTimer(key: string): NodeJS.Timeout {
+    return setTimeout(() => this.track(this.flush(key)), this.d.timings.groupWait * 1000);
+  }
+
   /** close stops the group timers. */
   close(): void {
+    this.started = false;
     for (const g of this.groups.values()) clearTimeout(g.timer);
     this.groups.clear();
   }
@@ -234,7 +251,7 @@ export class Dispatcher {
     const key = groupOf(st);
     let g = this.groups.get(key);
     if (!g) {
-      g = { fps: new Set(), timer: setTimeout(() => this.track(this.flush(key)), this.d.timings.groupWait * 1000) };
+      g = { fps: new Set(), timer: this.started ? this.groupTimer(key) : undefined };
       this.groups.set(key, g);
     }
     g.fps.add(st.fingerprint);
@@ -251,7 +268,9 @@ export class Dispatcher {
     const tell: AlertState[] = [];
     const held: AlertState[] = [];
     for (const st of early) {
-      st.silencedBy = await this.d.silences.silencedBy(st.alert.labels).catch(() => []);
+      const silencedBy = await this.silencesFor(st);
+      if (!silencedBy) continue; // stays owed: the tick groups it again once the silences are asked again
+      st.silencedBy = silencedBy;
       st.notified = true;
       if (st.silencedBy.length) {
         held.push(st);
@@ -270,7 +289,8 @@ export class Dispatcher {
       const send: AlertState[] = [];
       const held: AlertState[] = [];
       for (const st of list) {
-        const silencedBy = await this.d.silences.silencedBy(st.alert.labels);
+        const silencedBy = await this.silencesFor(st);
+        if (!silencedBy) continue; // held: the tick asks again (a firing one is grouped again, a repeat comes due again)
         st.silencedBy = silencedBy;
         if (silencedBy.length) {
           st.notified = true;
@@ -353,9 +373,15 @@ export class Dispatcher {
       if (st.status === 'firing' && endsAt !== undefined && endsAt <= now && this.resolve(st, endsAt)) {
         resolved.set(groupOf(st), [...(resolved.get(groupOf(st)) ?? []), st]);
       }
-      if (st.flapping && now >= st.flapping.summaryAt) this.track(this.summarise(st, now));
-      else if (st.status === 'firing' && st.announced && !st.ack && !st.flapping && now - (st.lastNotifiedAt ?? now) >= t.repeatInterval * 1000) {
-        repeats.set(groupOf(st), [...(repeats.get(groupOf(st)) ?? []), st]);
+      const waiting = !!st.silencesUnknown && now < st.silencesUnknown.retryAt;
+      if (st.flapping && now >= st.flapping.summaryAt) {
+        if (!waiting) this.track(this.summarise(st, now));
+      } else if (st.status === 'firing' && st.announced && !st.ack && !st.flapping && now - (st.lastNotifiedAt ?? now) >= t.repeatInterval * 1000) {
+        if (!waiting) repeats.set(groupOf(st), [...(repeats.get(groupOf(st)) ?? []), st]);
+      } else if (st.silencesUnknown && !waiting && !st.notified && !st.flapping && (st.status === 'firing' || !st.resolvedNotified)) {
+        // Held because the silences were unknown: group it again, which asks for them again.
+        st.silencesUnknown.retryAt = now + t.silenceRetryInterval * 1000;
+        this.addToGroup(st);
       } else if (st.status === 'firing' && st.notified && !st.announced && st.silencedBy.length && now - (st.lastNotifiedAt ?? now) >= SILENCE_RECHECK_MS) {
         st.notified = false;
         this.addToGroup(st);
@@ -396,7 +422,9 @@ export class Dispatcher {
     this.busy.add(st.fingerprint);
     const gate = new Gate();
     try {
-      st.silencedBy = await this.d.silences.silencedBy(st.alert.labels);
+      const silencedBy = await this.silencesFor(st, now);
+      if (!silencedBy) return; // held: the tick tries the summary again once the silences are asked again
+      st.silencedBy = silencedBy;
       if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
       const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap, gate.promise);
       recordEvent(this.d.history, st, 'flap-summary', { channel: channels.join(','), detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}` });
@@ -412,6 +440,40 @@ export class Dispatcher {
     } finally {
       gate.open();
       this.busy.delete(st.fingerprint);
+    }
+  }
+
+  /**
+   * silencesFor asks which silences cover an alert. When they are unknown (no Alertmanager has answered
+   * since start), it returns undefined and the notification is held: asked again every
+   * `silenceRetryInterval`, so that an Alertmanager restart neither notifies a silenced alert nor drops
+   * one. Held for `silencesUnknownMaxHold`, the alert is notified as not silenced: an Alertmanager that
+   * stays down must not hide alerts (Alertmanager itself notifies when its silence query fails).
+   */
+  private async silencesFor(st: AlertState, now = Date.now()): Promise<string[] | undefined> {
+    const t = this.d.timings;
+    try {
+      const ids = await this.d.silences.silencedBy(st.alert.labels);
+      if (st.silencesUnknown) this.d.logger.info({ fingerprint: st.fingerprint, alertname: st.alert.labels.alertname, heldSeconds: Math.round((now - st.silencesUnknown.since) / 1000) }, 'silences known again; the held notification goes on');
+      st.silencesUnknown = undefined;
+      return ids;
+    } catch (err) {
+      // Anything else (an answer of an unexpected shape) is a failed lookup too: counted, and the alert held.
+      if (!(err instanceof SilenceLookupError)) this.d.metrics.silenceLookupFailures.inc();
+      const reason = err instanceof SilenceLookupError ? err.reason : (err as Error)?.message ?? String(err);
+      const log = { fingerprint: st.fingerprint, alertname: st.alert.labels.alertname, instance: st.alert.labels.instance, err: reason };
+      if (!st.silencesUnknown) {
+        st.silencesUnknown = { since: now, retryAt: now + t.silenceRetryInterval * 1000 };
+        this.d.logger.warn({ ...log, retrySeconds: t.silenceRetryInterval, maxHoldSeconds: t.silencesUnknownMaxHold }, 'silences are unknown (Alertmanager does not answer); holding the notification and asking again');
+        return undefined;
+      }
+      if (now - st.silencesUnknown.since < t.silencesUnknownMaxHold * 1000) {
+        st.silencesUnknown.retryAt = now + t.silenceRetryInterval * 1000;
+        return undefined;
+      }
+      this.d.logger.error({ ...log, heldSeconds: Math.round((now - st.silencesUnknown.since) / 1000) }, 'silences still unknown after the longest hold; notifying as not silenced so that the alert is not lost');
+      st.silencesUnknown = undefined;
+      return [];
     }
   }
 

@@ -16,6 +16,19 @@ export interface Silence {
   id: string;
   matchers: Matcher[];
   status: { state: 'active' | 'pending' | 'expired' };
+  /** RFC 3339; a silence known from an earlier answer stops counting once it has ended. */
+  endsAt?: string;
+}
+
+/**
+ * SilenceLookupError says that the silences are unknown: no Alertmanager answered and none has since
+ * the service started (or every silence known from the last answer has ended).
+ */
+export class SilenceLookupError extends Error {
+  constructor(readonly reason: string) {
+    super(`cannot read silences from Alertmanager: ${reason}`);
+    this.name = 'SilenceLookupError';
+  }
 }
 
 /** Compiled silence regexes by source; silences change rarely, so a small cache saves recompiling per alert. */
@@ -55,8 +68,9 @@ export function matches(m: Matcher, labels: Record<string, string>): boolean {
 
 /**
  * SilenceChecker asks Alertmanager which silences are active (cached for `ttlSeconds`) and says which
- * of them silence an alert. When Alertmanager cannot be asked, alerts count as not silenced: a missed
- * silence costs an email, a wrong one could hide an outage.
+ * of them silence an alert. When no Alertmanager answers, the silences of the last answer that have not
+ * ended are used; with no answer since start, silencedBy rejects with SilenceLookupError and the
+ * dispatcher holds the notification and asks again (see the dispatcher).
  */
 export class SilenceChecker {
   private cache?: { at: number; silences: Silence[] };
@@ -69,7 +83,7 @@ export class SilenceChecker {
     private readonly logger: Logger,
   ) {}
 
-  /** silencedBy returns the ids of the active silences that match `labels` (empty when none). */
+  /** silencedBy returns the ids of the active silences that match `labels` (empty when none); rejects with SilenceLookupError when they are unknown. */
   async silencedBy(labels: Record<string, string>): Promise<string[]> {
     if (this.urls.length === 0) return [];
     const silences = await this.active();
@@ -85,6 +99,7 @@ export class SilenceChecker {
   }
 
   private async fetchSilences(): Promise<Silence[]> {
+    let reason = '';
     for (const url of this.urls) {
       try {
         const res = await fetch(`${url}/api/v2/silences`, { signal: AbortSignal.timeout(3000) });
@@ -94,10 +109,14 @@ export class SilenceChecker {
         this.cache = { at: Date.now(), silences };
         return silences;
       } catch (err) {
+        reason = `${url}: ${(err as Error).message}`;
         this.metrics.silenceLookupFailures.inc();
-        this.logger.warn({ url, err: (err as Error).message }, 'cannot read silences from Alertmanager; treating alerts as not silenced');
+        this.logger.warn({ url, err: (err as Error).message }, this.cache ? 'cannot read silences from Alertmanager; using the silences it last reported that have not ended' : 'cannot read silences from Alertmanager; notifications wait until it answers');
       }
     }
-    return this.cache?.silences ?? [];
+    if (!this.cache) throw new SilenceLookupError(reason);
+    const now = Date.now();
+    // A silence that has ended since the last answer no longer holds anything back.
+    return this.cache.silences.filter((s) => !s.endsAt || Date.parse(s.endsAt) > now);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { writeFileAtomic } from '../../common/fs-atomic.js';
@@ -7,6 +7,7 @@ import type { AlertsMetrics } from '../metrics.js';
 import type { Channel, Notifier } from '../notify/notifier.js';
 import { backoffDelay } from '../../common/backoff.js';
 import { DeliveredLog } from './delivered-log.js';
+import { readEntry, UNREADABLE_SUFFIX, type UnreadableEntry } from './entry-file.js';
 
 /**
  * retryDelay is the wait in seconds before an entry's next attempt after `attempts` failed ones: doubling from
@@ -36,6 +37,8 @@ export interface OutboxEntry {
   /** Epoch ms the entry moved to the dead-letter list. */
   deadAt?: number;
 }
+
+export type { UnreadableEntry };
 
 /** What a caller asks the outbox to deliver. */
 export type OutboxRequest = Pick<OutboxEntry, 'channel' | 'target' | 'key' | 'idempotent' | 'payload' | 'fingerprints'>;
@@ -85,6 +88,7 @@ export class Outbox {
   private readonly pending = new Map<string, OutboxEntry>();
   private readonly pendingKeys = new Map<string, string>();
   private readonly dead = new Map<string, OutboxEntry>();
+  private readonly unreadable = new Map<string, UnreadableEntry>();
   private readonly inFlight = new Map<string, { done: Promise<void>; since: number }>();
   private readonly notifiers = new Map<Channel, Notifier>();
   /** Entries queued but not to be attempted yet (their decision is being journalled). */
@@ -100,19 +104,31 @@ export class Outbox {
     for (const n of opts.notifiers) this.notifiers.set(n.channel, n);
   }
 
-  /** open loads pending and dead-lettered entries from disk; entries already delivered are dropped. */
+  /**
+   * open loads pending and dead-lettered entries from disk; entries already delivered are dropped. An
+   * unreadable pending entry becomes a dead letter (see UnreadableEntry), logged and counted; an
+   * unreadable dead letter is set aside as `<name>.corrupt-<time>`.
+   */
   async open(): Promise<void> {
     await mkdir(this.pendingDir, { recursive: true });
     await mkdir(this.deadDir, { recursive: true });
     await this.delivered.open();
     for (const [dir, into] of [[this.pendingDir, this.pending], [this.deadDir, this.dead]] as const) {
       for (const name of await readdir(dir)) {
-        if (!name.endsWith('.json')) continue;
-        const entry = await readFile(join(dir, name), 'utf8').then((t) => JSON.parse(t) as OutboxEntry).catch(() => undefined);
-        if (!entry || typeof entry.id !== 'string' || typeof entry.key !== 'string') {
-          await this.setAside(join(dir, name));
+        if (into === this.dead && name.endsWith(UNREADABLE_SUFFIX)) {
+          // Kept by an earlier start (or just now): the bytes are verbatim, so reading them again gives the reason again.
+          const again = await readEntry(join(dir, name));
+          await this.listUnreadable(join(dir, name), 'error' in again ? again.error : 'unreadable when found');
           continue;
         }
+        if (!name.endsWith('.json')) continue;
+        const read = await readEntry(join(dir, name));
+        if ('error' in read) {
+          if (into === this.pending) await this.keepUnreadable(name, read.error);
+          else await this.setAside(join(dir, name));
+          continue;
+        }
+        const entry = read.entry;
         if (into === this.pending && entry.idempotent && this.delivered.has(entry.key)) {
           await rm(join(dir, name), { force: true });
           continue;
@@ -123,6 +139,32 @@ export class Outbox {
     }
     this.pruneDead();
     this.updateGauges();
+  }
+
+  /**
+   * keepUnreadable turns an unreadable pending entry into a dead letter: its bytes move to
+   * `dead/<id>.unreadable` (or stay where they are if they cannot be moved), logged and counted.
+   */
+  private async keepUnreadable(name: string, error: string): Promise<void> {
+    const id = name.slice(0, -'.json'.length);
+    const from = join(this.pendingDir, name);
+    const to = join(this.deadDir, `${id}${UNREADABLE_SUFFIX}`);
+    let file = to;
+    await rename(from, to).catch((err: Error) => {
+      file = from;
+      this.opts.logger.warn({ file: from, err: err.message }, 'could not move the unreadable outbox entry to the dead-letter list; it stays where it is');
+    });
+    this.opts.metrics.outboxUnreadable.inc();
+    this.opts.logger.error({ file: from, keptAt: file, err: error }, 'a pending outbox entry could not be read; its notification may never have been delivered: kept it as a dead letter');
+    await this.listUnreadable(file, error);
+  }
+
+  /** listUnreadable adds an unreadable entry's file to the dead-letter list. */
+  private async listUnreadable(file: string, error: string): Promise<void> {
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const id = base.endsWith(UNREADABLE_SUFFIX) ? base.slice(0, -UNREADABLE_SUFFIX.length) : base.replace(/\.json$/, '');
+    const writtenAt = await stat(file).then((s) => s.mtimeMs, () => Date.now());
+    this.unreadable.set(id, { id, file, error, writtenAt });
   }
 
   /** setAside moves an unreadable entry file to `<name>.corrupt-<time>`, logged and counted. */
@@ -143,7 +185,7 @@ export class Outbox {
   private pruneDead(now = Date.now()): void {
     const cutoff = now - (this.opts.deadLetterRetentionMs ?? 7 * 24 * 3600_000);
     const max = this.opts.deadLetterMax ?? 1000;
-    if (this.dead.size <= max && ![...this.dead.values()].some((e) => (e.deadAt ?? e.createdAt) < cutoff)) return;
+    if (this.dead.size + this.unreadable.size <= max && ![...this.dead.values()].some((e) => (e.deadAt ?? e.createdAt) < cutoff) && ![...this.unreadable.values()].some((u) => u.writtenAt < cutoff)) return;
     const byAge = [...this.dead.values()].sort((a, b) => (a.deadAt ?? a.createdAt) - (b.deadAt ?? b.createdAt));
     let excess = byAge.length - max;
     for (const e of byAge) {
@@ -151,6 +193,15 @@ export class Outbox {
       excess--;
       this.dead.delete(e.id);
       void rm(join(this.deadDir, `${e.id}.json`), { force: true }).catch(() => undefined);
+    }
+    // Unreadable entries are kept as long as dead letters are, and count towards the same maximum.
+    const unreadable = [...this.unreadable.values()].sort((a, b) => a.writtenAt - b.writtenAt);
+    let over = this.dead.size + unreadable.length - max;
+    for (const u of unreadable) {
+      if (u.writtenAt >= cutoff && over <= 0) break;
+      over--;
+      this.unreadable.delete(u.id);
+      void rm(u.file, { force: true }).catch(() => undefined);
     }
   }
 
@@ -228,6 +279,11 @@ export class Outbox {
   /** deadLetters returns the dead-letter list, newest first. */
   deadLetters(): OutboxEntry[] {
     return [...this.dead.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** unreadableEntries returns the pending entries that could not be read (kept with the dead letters), newest first. */
+  unreadableEntries(): UnreadableEntry[] {
+    return [...this.unreadable.values()].sort((a, b) => b.writtenAt - a.writtenAt);
   }
 
   /** idle is true when nothing is pending or in flight. */

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { Env } from '../../common/config.js';
 import { boundPort, closeServer, listen } from '../../common/http/server.js';
-import { createLogger } from '../../common/logger.js';
+import { createLogger, type Logger } from '../../common/logger.js';
 import { createApp, type AlertsApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type AlertsConfig } from '../config.js';
 import type { JournalIo } from '../dispatch/journal.js';
 import type { SeriesSource } from '../notify/email/chart-data.js';
 import { prometheusSeries } from '../notify/email/prometheus-series.js';
@@ -29,14 +29,28 @@ export interface TestAlerts {
   close(keepDir?: boolean): Promise<void>;
 }
 
-/** startAlerts builds the alerts service from `env` (plus a temporary DATA_DIR) and listens on port 0. */
-export async function startAlerts(env: Env, opts: { dir?: string; series?: SeriesSource; journalIo?: Partial<JournalIo> } = {}): Promise<TestAlerts> {
+/** Options of startAlerts besides the environment. */
+export interface StartAlertsOptions {
+  /** Reuse a DATA_DIR (restart tests; files placed before start); a temporary one otherwise. */
+  dir?: string;
+  series?: SeriesSource;
+  journalIo?: Partial<JournalIo>;
+  /** Changes settings that have no variable (timings a test shortens) after the environment is read. */
+  configure?: (config: AlertsConfig) => void;
+  /** The service's logger (a test that checks a log line passes one writing to a buffer). */
+  logger?: Logger;
+}
+
+/** startAlerts builds the alerts service from `env` (plus a temporary DATA_DIR), listens on port 0 and starts it. */
+export async function startAlerts(env: Env, opts: StartAlertsOptions = {}): Promise<TestAlerts> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'vigil-alerts-')));
   const config = loadConfig({ LOG_LEVEL: 'error', ...env, DATA_DIR: dir });
   config.tickInterval = 0.05;
+  opts.configure?.(config);
   const registry = new Registry();
-  const service = await createApp(config, { logger: createLogger('alerts', config.logLevel), registry, journalIo: opts.journalIo, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
+  const service = await createApp(config, { logger: opts.logger ?? createLogger('alerts', config.logLevel), registry, journalIo: opts.journalIo, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
   const server: Server = await listen(service.app, 0, '127.0.0.1', 'ALERTS_PORT');
+  await service.start(server);
   const url = `http://127.0.0.1:${boundPort(server)}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });

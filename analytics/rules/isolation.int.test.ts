@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrometheusClient, type PrometheusClient } from '../../common/prometheus/client.js';
+import { closeServer, listen } from '../../common/http/server.js';
 import { createLogger } from '../../common/logger.js';
 import { startPrometheus, type TestPrometheus } from '../../test/helpers/prometheus.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { createApp, type AnalyticsApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -48,7 +50,11 @@ function withSlowExpression(client: PrometheusClient, slowExpr: string, failing:
 
 describe('rule isolation', () => {
   let svc: AnalyticsApp | undefined;
-  afterAll(async () => svc?.close());
+  let server: Server | undefined;
+  afterAll(async () => {
+    await svc?.close();
+    if (server) await closeServer(server);
+  });
 
   it('a slow rule is abandoned at its timeout without delaying the others; a failing rule keeps its state and its alerts', async () => {
     const rulesFile = join(dir, 'rules.yml');
@@ -64,8 +70,9 @@ describe('rule isolation', () => {
     });
     const failing = { on: false };
     const client = withSlowExpression(createPrometheusClient({ url: prom.url }), 'vigil_test_hot * 1', failing);
-    svc = await createApp({ config, logger: createLogger('t', 'silent'), prometheus: client });
-    svc.start();
+    svc = await createApp(config, { logger: createLogger('t', 'silent'), prometheus: client });
+    server = await listen(svc.app, 0, '127.0.0.1', 'ANALYTICS_PORT');
+    await svc.start(server);
 
     // While "slow" hangs, "hot" evaluates again and again and fires.
     await waitFor('"hot" to fire while "slow" hangs', () => {

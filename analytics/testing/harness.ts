@@ -49,9 +49,9 @@ export async function startTestAnalytics(o: TestAnalyticsOptions): Promise<TestA
     ...(o.defaultRules ? {} : { ANALYTICS_RULES_FILE: rulesFile }),
     ...o.env,
   });
-  const svc = await createApp({ config, logger: createLogger('analytics-test', 'silent'), ...(o.clock ? { clock: o.clock } : {}) });
+  const svc = await createApp(config, { logger: createLogger('analytics-test', 'silent'), ...(o.clock ? { clock: o.clock } : {}) });
   const server = await listen(svc.app, 0, '127.0.0.1', 'ANALYTICS_PORT');
-  if (o.start) svc.start();
+  if (o.start) await svc.start(server);
   return {
     url: `http://127.0.0.1:${boundPort(server)}`,
     svc,

@@ -18,8 +18,9 @@ afterEach(async () => {
 async function start(env: Record<string, string>, dataDir?: string) {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-disc-')));
   if (!dataDir) cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const app = await createApp({ config: loadConfig({ DATA_DIR: dir, ...env }), logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+  const app = await createApp(loadConfig({ DATA_DIR: dir, ...env }), { logger: createLogger('dashboard', 'silent'), registry: new Registry() });
   const server: Server = await listen(app.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
+  await app.start(server);
   cleanups.push(async () => {
     await closeServer(server);
     await app.close().catch(() => undefined);

@@ -34,14 +34,13 @@ export async function startDashboard(env: Record<string, string> = {}, opts: { w
     webDir = join(dir, 'no-bundle');
   }
   const registry = new Registry();
-  const dashboard = await createApp({
-    config: loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...env }),
+  const dashboard = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...env }), {
     logger: createLogger('dashboard', env.LOG_LEVEL ?? 'silent'),
     registry,
     webDir,
   });
   const server: Server = await listen(dashboard.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
-  dashboard.attach(server);
+  await dashboard.start(server);
   return {
     url: `http://127.0.0.1:${boundPort(server)}`,
     dashboard,
