@@ -1,5 +1,26 @@
 import { readFile } from 'node:fs/promises';
-import type { OutboxEntry } from './outbox.js';
+import type { Channel } from '../notify/notifier.js';
+
+/** OutboxEntry is one notification on its way out, as stored in `outbox/pending/<id>.json`. */
+export interface OutboxEntry {
+  id: string;
+  channel: Channel;
+  /** Recipients or URL. */
+  target: string;
+  /** Idempotency key: fingerprint(s) + state + start time (+ channel and target). */
+  key: string;
+  /** Idempotent entries are remembered once delivered and never sent twice (Alertmanager re-sends are not). */
+  idempotent: boolean;
+  payload: unknown;
+  createdAt: number; // ms
+  attempts: number;
+  nextAttemptAt: number; // ms
+  lastError?: string;
+  /** Fingerprints of the alerts the entry is about (for history). */
+  fingerprints: string[];
+  /** Epoch ms the entry moved to the dead-letter list. */
+  deadAt?: number;
+}
 
 /**
  * UnreadableEntry is a pending entry file that could not be read or parsed at start. Its bytes are kept

@@ -7,7 +7,7 @@ import type { AlertsMetrics } from '../metrics.js';
 import type { Channel, Notifier } from '../notify/notifier.js';
 import { backoffDelay } from '../../common/backoff.js';
 import { DeliveredLog } from './delivered-log.js';
-import { readEntry, UNREADABLE_SUFFIX, type UnreadableEntry } from './entry-file.js';
+import { readEntry, UNREADABLE_SUFFIX, type OutboxEntry, type UnreadableEntry } from './entry-file.js';
 
 /**
  * retryDelay is the wait in seconds before an entry's next attempt after `attempts` failed ones: doubling from
@@ -17,28 +17,7 @@ export function retryDelay(attempts: number, o: Pick<OutboxOptions, 'retryBase' 
   return backoffDelay(attempts - 1, { base: o.retryBase, max: o.retryMax, jitter: 0.2 }, random);
 }
 
-/** OutboxEntry is one notification on its way out, as stored in `outbox/pending/<id>.json`. */
-export interface OutboxEntry {
-  id: string;
-  channel: Channel;
-  /** Recipients or URL. */
-  target: string;
-  /** Idempotency key: fingerprint(s) + state + start time (+ channel and target). */
-  key: string;
-  /** Idempotent entries are remembered once delivered and never sent twice (Alertmanager re-sends are not). */
-  idempotent: boolean;
-  payload: unknown;
-  createdAt: number; // ms
-  attempts: number;
-  nextAttemptAt: number; // ms
-  lastError?: string;
-  /** Fingerprints of the alerts the entry is about (for history). */
-  fingerprints: string[];
-  /** Epoch ms the entry moved to the dead-letter list. */
-  deadAt?: number;
-}
-
-export type { UnreadableEntry };
+export type { OutboxEntry, UnreadableEntry };
 
 /** What a caller asks the outbox to deliver. */
 export type OutboxRequest = Pick<OutboxEntry, 'channel' | 'target' | 'key' | 'idempotent' | 'payload' | 'fingerprints'>;
