@@ -1,6 +1,6 @@
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type Labels } from '../../common/prometheus/types.js';
-import { forecastSeries, type Forecast } from '../models/forecast.js';
+import { forecastSeries, type Forecast, type SeasonalProfile } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
 import { blockCache } from '../query/block-cache.js';
 import { candidatesPlan, nearTheLine, screenSeries, type NearTheLineOptions } from '../query/screen.js';
@@ -11,6 +11,10 @@ import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from '
 import { VigilError } from '../../common/errors.js';
 import { evaluateAnomaly, newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
 import { evaluateOutlier, type OutlierRecord } from './outlier-eval.js';
+import { seasonalProfiles } from './seasonal-history.js';
+
+/** A seasonal rule's profile of one series for a horizon, or why it has none. */
+type Profiles = (labels: Labels, horizonSeconds: number, lookbackSeconds: number) => SeasonalProfile | string;
 
 /** What an evaluation needs: the client, the evaluation time and a signal that aborts it. */
 export interface EvalContext {
@@ -110,8 +114,9 @@ export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true
     horizon_seconds: String(window?.horizonSeconds ?? seconds(rule.horizon)),
     lookback_seconds: String(window?.lookbackSeconds ?? seconds(rule.lookback)),
     confidence: f.confidence.toFixed(3),
-    model: rule.model,
+    model: f.model,
   };
+  if (f.fallback !== undefined) d.fallback = f.fallback;
   if (f.crossingSeconds !== undefined) {
     d.crossing_seconds = String(Math.round(f.crossingSeconds));
     d.crossing_time = new Date(now + f.crossingSeconds * 1000).toISOString();
@@ -187,13 +192,15 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
 }
 
 /** evaluateWindow fits one window of a forecast rule for every series. */
-async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<ForecastRecord[]> {
+async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext, profiles?: Profiles): Promise<ForecastRecord[]> {
   const { series, others } = await fetchWindow(rule, w, ctx);
   const forecasts: ForecastRecord[] = [...others];
   const opts = windowOptions(rule, w, ctx.now / 1000);
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
-    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, opts), window: w };
+    const p = profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds);
+    const o = p === undefined ? opts : typeof p === 'string' ? { ...opts, profileProblem: p } : { ...opts, profile: p };
+    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, o), window: w };
     if (s.metricName) rec.metricName = s.metricName;
     forecasts.push(rec);
     // Let other rules and HTTP requests run between chunks of a large fit.
@@ -224,10 +231,16 @@ export function windowOptions(rule: ForecastRuleSpec, w: ForecastWindow, now: nu
 /**
  * evaluateForecast fits every window of the rule (one query each, asked at once so that Prometheus
  * answers a short window while this process parses a long one) and keeps, per series, the window with
- * the earliest confident crossing.
+ * the earliest confident crossing. A `seasonal` rule first brings its kept history up to date (one
+ * range query; the whole history only at a refit) for the series' daily/weekly profiles.
  */
 async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
-  const forecasts = mergeWindows(await Promise.all(forecastWindows(rule).map((w) => evaluateWindow(rule, w, ctx))));
+  let profiles: Profiles | undefined;
+  if (rule.model === 'seasonal') {
+    const cache = ctx.anomalyCache ?? newAnomalyCache();
+    profiles = await seasonalProfiles(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache, countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });
+  }
+  const forecasts = mergeWindows(await Promise.all(forecastWindows(rule).map((w) => evaluateWindow(rule, w, ctx, profiles))));
   const observations: Observation[] = [];
   for (const rec of forecasts) {
     const o = forecastObservation(rule, rec, ctx.now);

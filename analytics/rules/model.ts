@@ -7,8 +7,12 @@ export const RULE_KINDS = ['threshold', 'forecast', 'anomaly', 'outlier'] as con
 /** RuleKind is one of RULE_KINDS. */
 export type RuleKind = (typeof RULE_KINDS)[number];
 
-/** Regression models a forecast rule may use (ml-regression). */
-export const FORECAST_MODELS = ['theil-sen', 'linear', 'polynomial'] as const;
+/**
+ * Models a forecast rule may use: `seasonal` (the anomaly detector's daily/weekly profile from days of
+ * history plus a Theil–Sen trend; Theil–Sen alone where the history is short or has no pattern), or a
+ * regression over the lookback (ml-regression).
+ */
+export const FORECAST_MODELS = ['seasonal', 'theil-sen', 'linear', 'polynomial'] as const;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Rule ids: lower-case letters, digits, `-` and `_`, used in URLs and as a metric label. */
@@ -118,7 +122,7 @@ export type ForecastWindowSpec = z.output<typeof forecastWindowSchema>;
 export const forecastRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('forecast'),
-  model: z.enum(FORECAST_MODELS, { error: 'expected theil-sen, linear or polynomial' }).default('theil-sen'),
+  model: z.enum(FORECAST_MODELS, { error: 'expected seasonal, theil-sen, linear or polynomial' }).default('theil-sen'),
   degree: z.number().int().min(2).max(4).default(2),
   lookback: duration('a lookback', DURATION_BOUNDS.lookback).default('6h'),
   horizon: duration('a horizon', DURATION_BOUNDS.horizon).default('4h'),
