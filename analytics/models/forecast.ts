@@ -158,10 +158,14 @@ function deseasonalise(t: Float64Array, v: Float64Array, o: ForecastOptions, min
 /**
  * forecastSeries fits a regression to one series and says whether, when and how surely it will cross
  * the threshold within the horizon. Robustness: history before the last reset (counter reset or
- * lasting level shift) is shifted onto today's level so the trend keeps it, Theil–Sen (the default) ignores up to ~29 % outliers and the other models are
+ * lasting level shift) is shifted onto today's level so the trend keeps it, Theil–Sen ignores up to ~29 % outliers and the other models are
  * fitted after dropping points more than 3.5 robust σ from a Theil–Sen line; the noise σ is the MAD of
  * the residuals. It fires only when the trend points at the threshold and both the trend and the
  * crossing are at least `minConfidence` likely, so a flat or noisy-but-level series stays quiet.
+ * The `seasonal` model subtracts the profile from the points first, fits Theil–Sen to the rest, and
+ * judges the path (trend plus profile) over the horizon: it fires when the path crosses the line, heads
+ * there, and its likeliest moment past the line is `minConfidence` likely; without a usable profile it
+ * is Theil–Sen, with the reason in `fallback`.
  */
 export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<number>, o: ForecastOptions): Forecast {
   const minPoints = o.minPoints ?? 6;

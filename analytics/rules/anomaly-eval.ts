@@ -81,7 +81,8 @@ export async function updateHistory(expr: string, plan: HistoryPlan, ctx: Anomal
   const nowS = ctx.now / 1000;
   const end = Math.floor(nowS / plan.step) * plan.step;
   const c = ctx.cache;
-  const refit = c.params !== plan.key || nowS - c.fittedAt >= plan.refit || end - c.end > plan.history;
+  // An evaluation before the kept history's end (a test or a replay going back) refits: the detectors have seen its future.
+  const refit = c.params !== plan.key || nowS - c.fittedAt >= plan.refit || end - c.end > plan.history || end < c.end;
   if (refit && plan.maxSeries !== undefined) {
     // Counting is one cheap instant query; fetching days of history for every series of a huge rule is not.
     const res = await ctx.client.query(`count(${expr})`, { time: end, signal: ctx.signal });

@@ -11,7 +11,7 @@ import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from '
 import { VigilError } from '../../common/errors.js';
 import { evaluateAnomaly, newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
 import { evaluateOutlier, type OutlierRecord } from './outlier-eval.js';
-import { seasonalProfiles } from './seasonal-history.js';
+import { seasonalProfiles, withProfile } from './seasonal-history.js';
 
 /** A seasonal rule's profile of one series for a horizon, or why it has none. */
 type Profiles = (labels: Labels, horizonSeconds: number, lookbackSeconds: number) => SeasonalProfile | string;
@@ -198,8 +198,7 @@ async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: Ev
   const opts = windowOptions(rule, w, ctx.now / 1000);
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
-    const p = profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds);
-    const o = p === undefined ? opts : typeof p === 'string' ? { ...opts, profileProblem: p } : { ...opts, profile: p };
+    const o = withProfile(opts, profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds));
     const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, o), window: w };
     if (s.metricName) rec.metricName = s.metricName;
     forecasts.push(rec);

@@ -122,7 +122,7 @@ export type ForecastWindowSpec = z.output<typeof forecastWindowSchema>;
 export const forecastRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('forecast'),
-  model: z.enum(FORECAST_MODELS, { error: 'expected seasonal, theil-sen, linear or polynomial' }).default('theil-sen'),
+  model: z.enum(FORECAST_MODELS, { error: 'expected seasonal, theil-sen, linear or polynomial' }).default('seasonal'),
   degree: z.number().int().min(2).max(4).default(2),
   lookback: duration('a lookback', DURATION_BOUNDS.lookback).default('6h'),
   horizon: duration('a horizon', DURATION_BOUNDS.horizon).default('4h'),
