@@ -140,10 +140,12 @@ export function inflation(residuals: ArrayLike<number>): number {
 
 /**
  * deseasonalise subtracts the profile from each point (dropping points at a phase the history lacks),
- * or says why the seasonal model cannot be used: no profile, a gap in it within the horizon, or too few
- * points it covers.
+ * or says why the seasonal model cannot be used: a counter, no profile, a gap in it within the horizon,
+ * or too few points it covers.
  */
 function deseasonalise(t: Float64Array, v: Float64Array, o: ForecastOptions, minPoints: number): { t: Float64Array; v: Float64Array } | string {
+  // A counter's level is its running total: earlier days at the same hour say nothing about it.
+  if (o.counter) return 'a counter is forecast by Theil–Sen';
   const p = o.profile;
   if (!p) return o.profileProblem ?? 'no seasonal profile';
   for (let k = 0; k <= 16; k++) if (!Number.isFinite(p.at(o.now + (k * o.horizonSeconds) / 16))) return 'the seasonal profile has gaps within the horizon';

@@ -112,5 +112,10 @@ describe('seasonal forecast model', () => {
     const none = forecastSeries(w.times, w.values, { model: 'seasonal', op: '>', minConfidence: 0.95, now, ...o });
     expect(none.ok && none.fallback).toBe('no seasonal profile');
     expect(none.ok && none.value).toBe(ts.ok && ts.value);
+    // A counter never uses the profile.
+    const total = (t: number) => 1e6 + (t - now) / 10;
+    const c = window(total, 6 * 3600, 24);
+    const counter = forecastSeries(c.times, c.values, { ...opts(detector(5, total), 6 * 3600, o), counter: true });
+    expect(counter.ok && counter.fallback).toBe('a counter is forecast by Theil–Sen');
   });
 });

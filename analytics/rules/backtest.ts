@@ -114,7 +114,7 @@ async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number
     throw new InvalidParameterError(`this backtest would make ${fits} fits (series × windows × times); narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
   }
   // A seasonal rule's profiles, as its kept history would have given them at each time.
-  const replayProfiles = rule.model === 'seasonal' ? await seasonalReplay(rule, from, to, client, signal) : undefined;
+  const replayProfiles = rule.model === 'seasonal' && !rule.counter ? await seasonalReplay(rule, from, to, client, signal) : undefined;
   const observationsAt = (t: number): Observation[] => {
     const profiles = replayProfiles?.(t);
     const perWindow = fetched.map(({ w, half, series, near }) => series.filter((s) => !near || near.get(seriesKey(s.labels))?.has(t)).map((s): ForecastRecord => {

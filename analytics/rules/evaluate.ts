@@ -235,7 +235,7 @@ export function windowOptions(rule: ForecastRuleSpec, w: ForecastWindow, now: nu
  */
 async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
   let profiles: Profiles | undefined;
-  if (rule.model === 'seasonal') {
+  if (rule.model === 'seasonal' && !rule.counter) {
     const cache = ctx.anomalyCache ?? newAnomalyCache();
     profiles = await seasonalProfiles(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache, countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });
   }
