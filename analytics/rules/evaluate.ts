@@ -1,6 +1,6 @@
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue, type Labels } from '../../common/prometheus/types.js';
-import { forecastSeries, type Forecast, type SeasonalProfile } from '../models/forecast.js';
+import { forecastSeries, type Forecast } from '../models/forecast.js';
 import { fetchSeriesPoints, planForecastQuery } from '../query/forecast-query.js';
 import { blockCache } from '../query/block-cache.js';
 import { candidatesPlan, nearTheLine, screenSeries, type NearTheLineOptions } from '../query/screen.js';
@@ -11,10 +11,7 @@ import type { Comparator, ForecastRuleSpec, RuleSpec, ThresholdRuleSpec } from '
 import { VigilError } from '../../common/errors.js';
 import { evaluateAnomaly, newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
 import { evaluateOutlier, type OutlierRecord } from './outlier-eval.js';
-import { seasonalProfiles, withProfile } from './seasonal-history.js';
-
-/** A seasonal rule's profile of one series for a horizon, or why it has none. */
-type Profiles = (labels: Labels, horizonSeconds: number, lookbackSeconds: number) => SeasonalProfile | string;
+import { seasonalProfiles, withProfile, type ProfileSource } from './seasonal-history.js';
 
 /** What an evaluation needs: the client, the evaluation time and a signal that aborts it. */
 export interface EvalContext {
@@ -192,7 +189,7 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
 }
 
 /** evaluateWindow fits one window of a forecast rule for every series. */
-async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext, profiles?: Profiles): Promise<ForecastRecord[]> {
+async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext, profiles?: ProfileSource): Promise<ForecastRecord[]> {
   const { series, others } = await fetchWindow(rule, w, ctx);
   const forecasts: ForecastRecord[] = [...others];
   const opts = windowOptions(rule, w, ctx.now / 1000);
@@ -234,7 +231,7 @@ export function windowOptions(rule: ForecastRuleSpec, w: ForecastWindow, now: nu
  * range query; the whole history only at a refit) for the series' daily/weekly profiles.
  */
 async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
-  let profiles: Profiles | undefined;
+  let profiles: ProfileSource | undefined;
   if (rule.model === 'seasonal' && !rule.counter) {
     const cache = ctx.anomalyCache ?? newAnomalyCache();
     profiles = await seasonalProfiles(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache, countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });

@@ -25,6 +25,9 @@ export function seasonalDetector(): AnomalyDetector {
   return new AnomalyDetector({ historyPoints: SEASONAL_HISTORY.history / SEASONAL_HISTORY.step + 1 });
 }
 
+/** ProfileSource gives a series' profile for a window's horizon and lookback (seconds), or why it has none. */
+export type ProfileSource = (labels: Record<string, string>, horizonSeconds: number, lookbackSeconds: number) => SeasonalProfile | string;
+
 /** What the seasonal history needs from the evaluation. */
 export interface SeasonalContext {
   client: PrometheusClient;
@@ -39,7 +42,7 @@ export interface SeasonalContext {
  * cache, counted as `anomaly_history`) and returns a function giving a series' profile for a
  * window's horizon and lookback, or why it has none (then the series is forecast by Theil–Sen).
  */
-export async function seasonalProfiles(rule: ForecastRuleSpec, ctx: SeasonalContext): Promise<(labels: Record<string, string>, horizonSeconds: number, lookbackSeconds: number) => SeasonalProfile | string> {
+export async function seasonalProfiles(rule: ForecastRuleSpec, ctx: SeasonalContext): Promise<ProfileSource> {
   await updateHistory(rule.expr, { ...SEASONAL_HISTORY, key: JSON.stringify(['seasonal-forecast', rule.expr]), detector: seasonalDetector, maxSeries: SEASONAL_MAX_SERIES }, ctx);
   const over = ctx.cache.overLimit;
   return (labels, horizonSeconds, lookbackSeconds) => {
@@ -64,7 +67,7 @@ const memo = new WeakMap<AnomalyDetector, { last: number; profiles: Map<string, 
  * evaluation times in increasing order, each series' profile as the live rule would have had it then
  * (the detectors fed every point up to that time, and no later one).
  */
-export async function seasonalReplay(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<(t: number) => (labels: Record<string, string>, horizonSeconds: number, lookbackSeconds: number) => SeasonalProfile | string> {
+export async function seasonalReplay(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<(t: number) => ProfileSource> {
   const { step, history } = SEASONAL_HISTORY;
   const start = Math.floor((from - history) / step) * step;
   const end = Math.floor(to / step) * step;
