@@ -80,9 +80,9 @@ export const benchmark: Benchmark = {
       const selectors: Record<number, string> = { 1_000: 'bench_disk_usage_percent{set="small"}', 10_000: 'bench_disk_usage_percent' };
       await writeFile(rulesFile, stringify({
         rules: SIZES.flatMap((n) => [
-          { id: `forecast-${n}`, name: `Forecast${n}`, kind: 'forecast', expr: selectors[n], lookback: '1h', horizon: '4h', threshold: 85 },
+          { id: `forecast-${n}`, name: `Forecast${n}`, kind: 'forecast', expr: selectors[n], model: 'theil-sen', lookback: '1h', horizon: '4h', threshold: 85 },
           // The shipped rules' shape: the long window plus a five-minute one for fast trouble.
-          { id: `windows-${n}`, name: `Windows${n}`, kind: 'forecast', expr: selectors[n], lookback: '1h', horizon: '4h', threshold: 85, windows: [FAST_WINDOW] },
+          { id: `windows-${n}`, name: `Windows${n}`, kind: 'forecast', expr: selectors[n], model: 'theil-sen', lookback: '1h', horizon: '4h', threshold: 85, windows: [FAST_WINDOW] },
         ]),
       }));
       const config = loadConfig({ PROMETHEUS_URL: prom.url, ALERTS_URL: alertsUrl, DATA_DIR: dir, ANALYTICS_RULES_FILE: rulesFile });

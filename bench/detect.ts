@@ -6,8 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AnomalyDetector } from '../analytics/models/anomaly-detector.js';
-import { forecastSeries } from '../analytics/models/forecast.js';
-import { fitModel } from '../analytics/models/regression.js';
+import { forecastQualityRows } from './forecast-quality.js';
 import type { Benchmark, BenchRow } from './harness.js';
 import { loadNab, type NabFile } from './nab/data.js';
 import { NAB_PROFILES, normalise, scoreFile, windowsToRows, type FileScore } from './nab/score.js';
@@ -27,8 +26,6 @@ const PUBLISHED: Array<[string, number, number, number]> = [
   ['random', 13.6, 4.5, 23.7],
 ];
 
-const HOUR = 3600;
-
 /** nabDir is NAB_DIR, else ../shared/nab next to the repository (or next to the folder of worktrees it sits in). */
 function nabDir(): string {
   if (process.env.NAB_DIR) return process.env.NAB_DIR;
@@ -47,61 +44,6 @@ async function scoreOutputs(files: NabFile[], out: string): Promise<Record<keyof
     for (const k of Object.keys(scores) as Array<keyof typeof scores>) scores[k].push(scoreFile(alerts, rows, NAB_PROFILES[k]));
   }
   return scores;
-}
-
-/** Forecast quality over one file: 1-hour-ahead absolute errors per model and interval coverage. */
-interface ForecastTally {
-  err: Record<string, number>;
-  covered: Record<string, number>;
-  count: number;
-}
-
-const MODELS = ['seasonal', 'theil-sen', 'linear', 'polynomial'] as const;
-
-function forecastQuality(f: NabFile): ForecastTally {
-  const t = f.times.map((x) => x / 1000);
-  const d = new AnomalyDetector();
-  const tally: ForecastTally = { err: { ols: 0 }, covered: {}, count: 0 };
-  for (const m of MODELS) {
-    tally.err[m] = 0;
-    tally.covered[m] = 0;
-  }
-  // Forecast once an hour after a day of history, for the point nearest to one hour later.
-  let next = t[0]! + 86_400;
-  let j = 0;
-  for (let i = 0; i < t.length; i++) {
-    d.update(t[i]!, f.values[i]!);
-    if (t[i]! < next) continue;
-    next = t[i]! + HOUR;
-    while (j < t.length && t[j]! < t[i]! + HOUR) j++;
-    if (j >= t.length) break;
-    if (Math.abs(t[j]! - (t[i]! + HOUR)) > 600) continue;
-    const actual = f.values[j]!;
-    let from = i;
-    while (from > 0 && t[from - 1]! > t[i]! - HOUR) from--;
-    const xs = t.slice(from, i + 1);
-    const ys = f.values.slice(from, i + 1);
-    if (xs.length < 4) continue;
-    // The baseline: an ordinary-least-squares line over the trailing hour, as predict_linear computes.
-    const ols = fitModel('linear', xs.map((x) => (x - t[i]!) / HOUR), ys);
-    const preds: Record<string, { value: number; lower: number; upper: number }> = {};
-    const s = d.forecast(t[j]!);
-    preds.seasonal = s;
-    for (const m of ['theil-sen', 'linear', 'polynomial'] as const) {
-      const r = forecastSeries(xs, ys, { model: m, horizonSeconds: t[j]! - t[i]!, threshold: Infinity, op: '>', minConfidence: 0.9, now: t[i]!, minPoints: 4 });
-      if (!r.ok) continue;
-      preds[m] = r;
-    }
-    if (Object.values(preds).some((p) => !Number.isFinite(p.value) || !Number.isFinite(p.lower)) || Object.keys(preds).length < MODELS.length) continue;
-    tally.count++;
-    tally.err.ols! += Math.abs(ols.predict((t[j]! - t[i]!) / HOUR) - actual);
-    for (const m of MODELS) {
-      const p = preds[m]!;
-      tally.err[m]! += Math.abs(p.value - actual);
-      if (actual >= p.lower && actual <= p.upper) tally.covered[m]!++;
-    }
-  }
-  return tally;
 }
 
 /** Detector cost in the live engine: a refit on a week of 5-minute history, then one evaluation's update. */
@@ -156,25 +98,8 @@ export const benchmark: Benchmark = {
         { measure: 'NAB reward low FP', unit: 'score', vigil: lowFp, anchor: best[2], target: '≥ 65', met: lowFp >= 65 },
         { measure: 'NAB reward low FN', unit: 'score', vigil: lowFn, anchor: best[3] },
       ];
-      const tallies = files.map(forecastQuality);
-      const ratios: Record<string, number[]> = {};
-      const cover: Record<string, [number, number]> = {};
-      for (const tl of tallies) {
-        if (tl.count === 0 || !(tl.err.ols! > 0)) continue;
-        for (const m of MODELS) {
-          (ratios[m] ??= []).push(tl.err[m]! / tl.err.ols!);
-          const c = (cover[m] ??= [0, 0]);
-          c[0] += tl.covered[m]!;
-          c[1] += tl.count;
-        }
-      }
-      const geo = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(Math.max(x, 1e-9)), 0) / xs.length);
-      for (const m of MODELS) {
-        const r = geo(ratios[m] ?? []);
-        const c = (100 * cover[m]![0]) / cover[m]![1];
-        rows.push({ measure: `1 h forecast MAE, ${m} (per-series geo. mean)`, unit: '× OLS 1 h', vigil: r, target: '≤ 0.8×', met: r <= 0.8 });
-        rows.push({ measure: `95 % interval coverage, ${m}`, unit: '%', vigil: c, target: '90–97 %', met: c >= 90 && c <= 97 });
-      }
+      const fq = forecastQualityRows(files);
+      rows.push(...fq.rows);
       const cost = detectorCost(files);
       rows.push({ measure: 'vigil detect, detector time', unit: 'ms/1,000 rows', vigil: perK });
       rows.push({ measure: 'live: refit on a week (2016 points)', unit: 'ms/series', vigil: cost.refitMs });
@@ -191,7 +116,8 @@ export const benchmark: Benchmark = {
           published: Object.fromEntries(PUBLISHED.map(([n, a, b, c]) => [n, { standard: a, reward_low_FP_rate: b, reward_low_FN_rate: c }])),
           vigil: { standard: std, reward_low_FP_rate: lowFp, reward_low_FN_rate: lowFn },
           detectWallSeconds: wallMs / 1000,
-          forecastPoints: tallies.reduce((a, t) => a + t.count, 0),
+          forecastPoints: fq.points,
+          ruleSeasonalShare: fq.seasonalShare,
           perFile: files.map((f, i) => ({ file: f.name, ...scores.standard[i]! })),
         },
       };

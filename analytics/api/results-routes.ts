@@ -30,7 +30,7 @@ export function resultsRoutes(engine: RuleEngine, dashboardUrl: string): Router 
           window: rec.window ? { index: rec.window.index, lookbackSeconds: rec.window.lookbackSeconds, horizonSeconds: rec.window.horizonSeconds } : null,
           ...(f.ok
             ? {
-                ok: true, current: f.current, value: f.value, lower: f.lower, upper: f.upper, confidence: f.confidence, fires: f.fires,
+                ok: true, model: f.model, fallback: f.fallback ?? null, current: f.current, value: f.value, lower: f.lower, upper: f.upper, confidence: f.confidence, fires: f.fires,
                 slopePerSecond: f.slopePerSecond, points: f.points,
                 crossingSeconds: f.crossingSeconds ?? null,
                 crossingTime: f.crossingSeconds !== undefined ? new Date(at + f.crossingSeconds * 1000).toISOString() : null,

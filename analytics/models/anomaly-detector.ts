@@ -249,6 +249,43 @@ export class AnomalyDetector {
     };
   }
 
+  /** Seasonal period in use (seconds): 0 while no seasonal model predicts better than none. */
+  get period(): number {
+    return this.models[this.model]!;
+  }
+
+  /** Time of the latest point (unix seconds), NaN before the first. */
+  get lastTime(): number {
+    return this.n > 0 ? this.times[this.n - 1]! : NaN;
+  }
+
+  /** Seconds between the first and the last point kept. */
+  get span(): number {
+    return this.n > 1 ? this.times[this.n - 1]! - this.times[0]! : 0;
+  }
+
+  /** Median spacing of the recent points (seconds), NaN before the ninth. */
+  get stepSeconds(): number {
+    return this.step;
+  }
+
+  /** The points kept, oldest first (views into the detector's buffers: read them before the next update). */
+  history(): { times: Float64Array; values: Float64Array } {
+    return { times: this.times.subarray(0, this.n), values: this.values.subarray(0, this.n) };
+  }
+
+  /**
+   * seasonalAt is the seasonal part of the model in use at time t (unix seconds): the median value at
+   * the same phase of earlier days or weeks (up to 4 days or 2 weeks back, or exactly `cycles` of them
+   * when given); 0 when no seasonal model is in use, NaN where the history has no point at that phase.
+   */
+  seasonalAt(t: number, cycles?: number): number {
+    const period = this.period;
+    if (period === 0) return 0;
+    const tol = Number.isFinite(this.step) ? this.step * 0.75 : 0;
+    return seasonalValue(this.times, this.values, this.n, t, period, cycles ?? (period === DAY_SECONDS ? 4 : 2), tol, cycles ?? 1);
+  }
+
   /**
    * forecast predicts the value at a future time t (unix seconds) from what has been seen: the
    * seasonal value at t plus today's level, with a 95 % interval from the past errors of forecasts
@@ -256,21 +293,28 @@ export class AnomalyDetector {
    */
   forecast(t: number): { value: number; lower: number; upper: number } {
     const n = this.n;
+    const s = this.seasonalAt(t);
+    const value = (Number.isFinite(s) ? s : 0) + (n > 0 ? this.levelOf(this.model, n) : NaN);
+    const e = this.errorQuantiles(n > 0 ? t - this.times[n - 1]! : 0);
+    return { value, lower: value + e.lower, upper: value + e.upper };
+  }
+
+  /**
+   * errorQuantiles are the 2.5 % and 97.5 % quantiles of the errors that forecasts made `ahead`
+   * seconds earlier would have had (level known then, seasonal value at the time): honest for the
+   * heavy tails real series have. NaN while history is too short.
+   */
+  errorQuantiles(ahead: number): { lower: number; upper: number } {
+    const n = this.n;
     const m = this.model;
-    const period = this.models[m]!;
-    const tol = Number.isFinite(this.step) ? this.step * 0.75 : 0;
-    const s = period === 0 ? 0 : seasonalValue(this.times, this.values, n, t, period, period === DAY_SECONDS ? 4 : 2, tol, 1);
-    const value = (Number.isFinite(s) ? s : 0) + (n > 0 ? this.levelOf(m, n) : NaN);
-    const h = Number.isFinite(this.step) && n > 0 ? Math.max(1, Math.round((t - this.times[n - 1]!) / this.step)) : 1;
+    const h = Number.isFinite(this.step) && n > 0 ? Math.max(1, Math.round(ahead / this.step)) : 1;
     const from = Math.max(h, n - this.p.historyPoints);
     const errs = scratchErr.length >= n - from ? scratchErr : (scratchErr = new Float64Array(n - from));
     const seas = this.seas[m]!;
     const level = this.level[m]!;
-    // The error a forecast made h points earlier would have had: level known then, seasonal value now.
     for (let j = from; j < n; j++) errs[j - from] = this.values[j]! - seas[j]! - level[j - h + 1]!;
-    // Empirical 2.5 % and 97.5 % quantiles of those errors: honest for the heavy tails real series have.
     const sorted = sortedTail(errs, 0, Math.max(0, n - from));
-    return { value, lower: value + quantileSorted(sorted, 0.025), upper: value + quantileSorted(sorted, 0.975) };
+    return { lower: quantileSorted(sorted, 0.025), upper: quantileSorted(sorted, 0.975) };
   }
 
   /** levelOf is the median deseasonalised value of the last levelPoints points before i (NaN when none has a seasonal value). */

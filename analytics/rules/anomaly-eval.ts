@@ -33,6 +33,8 @@ export interface AnomalyCache {
   end: number;
   params: string;
   series: Map<string, CachedSeries>;
+  /** Series the expression had at the last refit, when that was more than the plan's `maxSeries` (nothing is kept then). */
+  overLimit?: number;
 }
 
 /** newAnomalyCache is an empty cache (the first evaluation fits from history). */
@@ -57,21 +59,45 @@ function detectorFor(p: AnomalyRuleParams): AnomalyDetector {
   });
 }
 
+/** How a rule's history is kept: its resolution, length and refit interval (seconds), and a fresh detector per series. */
+export interface HistoryPlan {
+  step: number;
+  history: number;
+  refit: number;
+  /** Changes whenever the fit would: a new key refits. */
+  key: string;
+  detector: () => AnomalyDetector;
+  /** Most series worth a history: above it (counted at each refit) none is fetched until the next refit. */
+  maxSeries?: number;
+}
+
 /**
- * evaluateAnomaly judges the latest point of every series of the rule's expression against a
- * detector fitted on `history` of it (fetched at `step`), refitting every `refit` and otherwise
- * feeding the detectors only the points that arrived since the previous evaluation.
+ * updateHistory brings the cache's detectors up to `now`: every `refit` (or when the plan changed) it
+ * fetches the whole `history` at `step` and fits a fresh detector per series; in between it fetches only
+ * the points since the last evaluation and feeds them on. Returns the end of the history (unix s, a
+ * multiple of the step).
  */
-export async function evaluateAnomaly(rule: DetectorRuleSpec, ctx: AnomalyContext): Promise<{ observations: Observation[]; anomalies: AnomalyRecord[] }> {
-  const p = anomalyParamsSchema.parse(rule.params);
+export async function updateHistory(expr: string, plan: HistoryPlan, ctx: AnomalyContext): Promise<number> {
   const nowS = ctx.now / 1000;
-  const end = Math.floor(nowS / p.step) * p.step;
+  const end = Math.floor(nowS / plan.step) * plan.step;
   const c = ctx.cache;
-  const paramsKey = JSON.stringify([rule.expr, p]);
-  const refit = c.params !== paramsKey || nowS - c.fittedAt >= p.refit || end - c.end > p.history;
+  // An evaluation before the kept history's end (a test or a replay going back) refits: the detectors have seen its future.
+  const refit = c.params !== plan.key || nowS - c.fittedAt >= plan.refit || end - c.end > plan.history || end < c.end;
+  if (refit && plan.maxSeries !== undefined) {
+    // Counting is one cheap instant query; fetching days of history for every series of a huge rule is not.
+    const res = await ctx.client.query(`count(${expr})`, { time: end, signal: ctx.signal });
+    const n = res.data.resultType === 'vector' && res.data.result[0] ? sampleValue(res.data.result[0].value) : 0;
+    if (n > plan.maxSeries) {
+      c.series.clear();
+      Object.assign(c, { fittedAt: nowS, params: plan.key, end, overLimit: n });
+      return end;
+    }
+    delete c.overLimit;
+  }
+  if (c.overLimit !== undefined && !refit) return end;
   if (refit || end > c.end) {
-    const start = refit ? end - p.history : c.end + p.step;
-    const res = await ctx.client.queryRange(rule.expr, start, end, p.step, { signal: ctx.signal });
+    const start = refit ? end - plan.history : c.end + plan.step;
+    const res = await ctx.client.queryRange(expr, start, end, plan.step, { signal: ctx.signal });
     if (refit) c.series.clear();
     let hits = 0;
     let misses = 0;
@@ -82,7 +108,7 @@ export async function evaluateAnomaly(rule: DetectorRuleSpec, ctx: AnomalyContex
       if (cs) hits++;
       else {
         misses++;
-        cs = { labels, detector: detectorFor(p), lastTime: -Infinity };
+        cs = { labels, detector: plan.detector(), lastTime: -Infinity };
         if (name) cs.metricName = name;
         c.series.set(key, cs);
       }
@@ -96,11 +122,23 @@ export async function evaluateAnomaly(rule: DetectorRuleSpec, ctx: AnomalyContex
     }
     ctx.countCache?.(true, hits);
     ctx.countCache?.(false, misses);
-    if (refit) Object.assign(c, { fittedAt: nowS, params: paramsKey });
+    if (refit) Object.assign(c, { fittedAt: nowS, params: plan.key });
     c.end = end;
   } else {
     ctx.countCache?.(true, c.series.size);
   }
+  return end;
+}
+
+/**
+ * evaluateAnomaly judges the latest point of every series of the rule's expression against a
+ * detector fitted on `history` of it (fetched at `step`), refitting every `refit` and otherwise
+ * feeding the detectors only the points that arrived since the previous evaluation.
+ */
+export async function evaluateAnomaly(rule: DetectorRuleSpec, ctx: AnomalyContext): Promise<{ observations: Observation[]; anomalies: AnomalyRecord[] }> {
+  const p = anomalyParamsSchema.parse(rule.params);
+  const end = await updateHistory(rule.expr, { step: p.step, history: p.history, refit: p.refit, key: JSON.stringify([rule.expr, p]), detector: () => detectorFor(p) }, ctx);
+  const c = ctx.cache;
   const observations: Observation[] = [];
   const anomalies: AnomalyRecord[] = [];
   for (const [key, cs] of c.series) {

@@ -8,6 +8,7 @@ import { nearTheLineQuery } from '../query/screen.js';
 import { advance, seriesKey, type AlertState, type Observation } from './alert-state.js';
 import { forecastObservation, nearTheLineOptions, seconds, thresholdObservation, windowOptions, type ForecastRecord } from './evaluate.js';
 import { forecastWindows, mergeWindows } from './forecast-windows.js';
+import { seasonalReplay, withProfile } from './seasonal-history.js';
 import type { ForecastRuleSpec, Rule, ThresholdRuleSpec } from './model.js';
 
 /** One stretch of time a rule would have fired for one series. */
@@ -112,14 +113,18 @@ async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number
   if (fits > MAX_FORECAST_WORK) {
     throw new InvalidParameterError(`this backtest would make ${fits} fits (series × windows × times); narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
   }
+  // A seasonal rule's profiles, as its kept history would have given them at each time.
+  const replayProfiles = rule.model === 'seasonal' && !rule.counter ? await seasonalReplay(rule, from, to, client, signal) : undefined;
   const observationsAt = (t: number): Observation[] => {
+    const profiles = replayProfiles?.(t);
     const perWindow = fetched.map(({ w, half, series, near }) => series.filter((s) => !near || near.get(seriesKey(s.labels))?.has(t)).map((s): ForecastRecord => {
       // The blocks that had ended by t (times are block middles), as the live rule sees them.
       let lo = 0;
       while (lo < s.times.length && s.times[lo]! + half <= t - w.lookbackSeconds) lo++;
       let hi = lo;
       while (hi < s.times.length && s.times[hi]! + half <= t) hi++;
-      const forecast = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), windowOptions(rule, w, t));
+      const o = withProfile(windowOptions(rule, w, t), profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds));
+      const forecast = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), o);
       return { labels: s.labels, forecast, window: w, ...(s.metricName ? { metricName: s.metricName } : {}) };
     }));
     const out: Observation[] = [];

@@ -106,7 +106,8 @@ export class RuleEngine {
         this.background(this.resolveAll(old), old);
       }
       const rt: RuleRuntime = { rule, states: new Map(), forecasts: [], health: rule.enabled ? 'pending' : 'disabled' };
-      if (rule.kind === 'anomaly') rt.anomalyCache = newAnomalyCache();
+      // Anomaly rules and seasonal forecasts keep fitted detectors between evaluations.
+      if (rule.kind === 'anomaly' || (rule.kind === 'forecast' && rule.model === 'seasonal')) rt.anomalyCache = newAnomalyCache();
       this.runtimes.set(rule.id, rt);
       if (this.running) this.schedule(rt, 0);
     }

@@ -12,6 +12,7 @@ import { ANNOTATION as A } from '../../common/alerting/index.js';
 import { VigilError } from '../../common/errors.js';
 import { evaluateAnomaly, newAnomalyCache, type AnomalyCache, type AnomalyRecord } from './anomaly-eval.js';
 import { evaluateOutlier, type OutlierRecord } from './outlier-eval.js';
+import { seasonalProfiles, withProfile, type ProfileSource } from './seasonal-history.js';
 
 /** What an evaluation needs: the client, the evaluation time and a signal that aborts it. */
 export interface EvalContext {
@@ -111,8 +112,9 @@ export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true
     [A.horizonSeconds]: String(window?.horizonSeconds ?? seconds(rule.horizon)),
     [A.lookbackSeconds]: String(window?.lookbackSeconds ?? seconds(rule.lookback)),
     [A.confidence]: f.confidence.toFixed(3),
-    [A.model]: rule.model,
+    [A.model]: f.model,
   };
+  if (f.fallback !== undefined) d[A.fallback] = f.fallback;
   if (f.crossingSeconds !== undefined) {
     d[A.crossingSeconds] = String(Math.round(f.crossingSeconds));
     d[A.crossingTime] = new Date(now + f.crossingSeconds * 1000).toISOString();
@@ -188,13 +190,14 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
 }
 
 /** evaluateWindow fits one window of a forecast rule for every series. */
-async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<ForecastRecord[]> {
+async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext, profiles?: ProfileSource): Promise<ForecastRecord[]> {
   const { series, others } = await fetchWindow(rule, w, ctx);
   const forecasts: ForecastRecord[] = [...others];
   const opts = windowOptions(rule, w, ctx.now / 1000);
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
-    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, opts), window: w };
+    const o = withProfile(opts, profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds));
+    const rec: ForecastRecord = { labels: s.labels, forecast: forecastSeries(s.times, s.values, o), window: w };
     if (s.metricName) rec.metricName = s.metricName;
     forecasts.push(rec);
     // Let other rules and HTTP requests run between chunks of a large fit.
@@ -225,10 +228,16 @@ export function windowOptions(rule: ForecastRuleSpec, w: ForecastWindow, now: nu
 /**
  * evaluateForecast fits every window of the rule (one query each, asked at once so that Prometheus
  * answers a short window while this process parses a long one) and keeps, per series, the window with
- * the earliest confident crossing.
+ * the earliest confident crossing. A `seasonal` rule first brings its kept history up to date (one
+ * range query; the whole history only at a refit) for the series' daily/weekly profiles.
  */
 async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promise<Evaluation> {
-  const forecasts = mergeWindows(await Promise.all(forecastWindows(rule).map((w) => evaluateWindow(rule, w, ctx))));
+  let profiles: ProfileSource | undefined;
+  if (rule.model === 'seasonal' && !rule.counter) {
+    const cache = ctx.anomalyCache ?? newAnomalyCache();
+    profiles = await seasonalProfiles(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache, countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });
+  }
+  const forecasts = mergeWindows(await Promise.all(forecastWindows(rule).map((w) => evaluateWindow(rule, w, ctx, profiles))));
   const observations: Observation[] = [];
   for (const rec of forecasts) {
     const o = forecastObservation(rule, rec, ctx.now);

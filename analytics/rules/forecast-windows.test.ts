@@ -6,7 +6,7 @@ import type { ForecastRuleSpec } from './model.js';
 import { parseRule } from './parse.js';
 
 const ok = (o: Partial<Forecast & { ok: true }>): Forecast => ({
-  ok: true, current: 50, value: 60, lower: 55, upper: 65, slopePerSecond: 0, confidence: 0.2, fires: false, points: 10, ...o,
+  ok: true, model: 'theil-sen', current: 50, value: 60, lower: 55, upper: 65, slopePerSecond: 0, confidence: 0.2, fires: false, points: 10, ...o,
 });
 const rec = (instance: string, window: number, forecast: Forecast) => ({ labels: { instance }, window, forecast });
 

@@ -9,8 +9,12 @@ export const RULE_KINDS = ['threshold', 'forecast', 'anomaly', 'outlier'] as con
 /** RuleKind is one of RULE_KINDS. */
 export type RuleKind = (typeof RULE_KINDS)[number];
 
-/** Regression models a forecast rule may use (ml-regression). */
-export const FORECAST_MODELS = ['theil-sen', 'linear', 'polynomial'] as const;
+/**
+ * Models a forecast rule may use: `seasonal` (the anomaly detector's daily/weekly profile from days of
+ * history plus a Theil–Sen trend; Theil–Sen alone where the history is short or has no pattern), or a
+ * regression over the lookback (ml-regression).
+ */
+export const FORECAST_MODELS = ['seasonal', 'theil-sen', 'linear', 'polynomial'] as const;
 
 /** Rule ids: lower-case letters, digits, `-` and `_`, used in URLs and as a metric label. */
 export const RULE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -116,7 +120,7 @@ export type ForecastWindowSpec = z.output<typeof forecastWindowSchema>;
 export const forecastRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('forecast'),
-  model: z.enum(FORECAST_MODELS, { error: 'expected theil-sen, linear or polynomial' }).default('theil-sen'),
+  model: z.enum(FORECAST_MODELS, { error: 'expected seasonal, theil-sen, linear or polynomial' }).default('seasonal'),
   degree: z.number().int().min(2).max(4).default(2),
   lookback: duration('a lookback', DURATION_BOUNDS.lookback).default('6h'),
   horizon: duration('a horizon', DURATION_BOUNDS.horizon).default('4h'),

@@ -19,7 +19,7 @@ describe('parseRule', () => {
       namespace: 'default', enabled: true, frequency: '30s', op: '>', for: '0s', labels: {}, actions: [],
     });
     expect(parseRule({ name: 'Disk', kind: 'forecast', expr: 'disk_usage_percent', threshold: 85 })).toMatchObject({
-      model: 'theil-sen', lookback: '6h', horizon: '4h', minConfidence: 0.9, points: 12, aggregate: 'mean', counter: false,
+      model: 'seasonal', lookback: '6h', horizon: '4h', minConfidence: 0.9, points: 12, aggregate: 'mean', counter: false,
     });
   });
 

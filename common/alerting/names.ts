@@ -62,8 +62,10 @@ export const ANNOTATION = {
   horizonSeconds: 'horizon_seconds',
   /** How much history the forecast was fitted to, s. */
   lookbackSeconds: 'lookback_seconds',
-  /** The regression model of a forecast. */
+  /** The model that made a forecast (`seasonal`, `theil-sen`, ...). */
   model: 'model',
+  /** Why a `seasonal` forecast rule used Theil-Sen for this series. */
+  fallback: 'fallback',
   /** The probability that the crossing happens. */
   confidence: 'confidence',
   /** Seconds until the predicted crossing (0: already past and rising). */

@@ -28,7 +28,7 @@ const FIELDS: FieldDef[] = [
   { name: 'threshold', label: 'Line the forecast must not cross', kinds: ['forecast'], input: number('90') },
   { name: 'lookback', label: 'Lookback', kinds: ['forecast'], input: text('6h') },
   { name: 'horizon', label: 'Horizon', kinds: ['forecast'], input: text('4h') },
-  { name: 'model', label: 'Model', kinds: ['forecast'], input: choice(['', 'theil-sen', 'linear', 'polynomial']) },
+  { name: 'model', label: 'Model', kinds: ['forecast'], input: choice(['', 'seasonal', 'theil-sen', 'linear', 'polynomial']) },
   { name: 'minConfidence', label: 'Min confidence', kinds: ['forecast'], input: number('0.9') },
   { name: 'for', label: 'For (hold before firing)', kinds: 'all', input: text('0s') },
   { name: 'frequency', label: 'Evaluate every', kinds: 'all', input: text('30s') },
