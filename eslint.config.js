@@ -23,7 +23,8 @@ const otherServices = (self) => SERVICES.filter((s) => s !== self).join('|');
 // the service from them, testing/ starts that for tests, and main.ts runs it. errors.ts, metrics.ts and
 // config.ts at the root are leaves every stage may use. A stage imports the stages before it (and common/),
 // never one after it.
-const ANALYTICS_ORDER = 'analytics/ imports run one way: query → models → rules → notify → api, detect → app.ts → testing, main.ts ' +
+const ANALYTICS_ORDER =
+  'analytics/ imports run one way: query → models → rules → notify → api, detect → app.ts → testing, main.ts ' +
   '(analytics/README.md). Move what a lower stage needs down to it, or into common/ when another service needs it too.';
 const ANALYTICS_STAGES = ['query', 'models', 'rules', 'notify', 'api', 'detect', 'testing'];
 /** What each stage may not import: the stages after it, and the root files that assemble the service. */
@@ -40,11 +41,15 @@ const analyticsLayers = ANALYTICS_STAGES.map((stage) => {
   const above = ANALYTICS_ABOVE[stage];
   const folders = above.filter((a) => ANALYTICS_STAGES.includes(a));
   const files = above.filter((a) => !ANALYTICS_STAGES.includes(a));
-  return layer([`analytics/${stage}/**/*.ts`], [
-    ...(folders.length ? [`^(\\.\\./)+(${folders.join('|')})/`] : []),
-    `^(\\.\\./)+(${files.join('|')})\\.js$`,
-    `^(\\.\\./)+(${otherServices('analytics')})/`,
-  ], `${ANALYTICS_ORDER} (${stage}/ may not import ${above.join(', ')}, nor another service.)`);
+  return layer(
+    [`analytics/${stage}/**/*.ts`],
+    [
+      ...(folders.length ? [`^(\\.\\./)+(${folders.join('|')})/`] : []),
+      `^(\\.\\./)+(${files.join('|')})\\.js$`,
+      `^(\\.\\./)+(${otherServices('analytics')})/`,
+    ],
+    `${ANALYTICS_ORDER} (${stage}/ may not import ${above.join(', ')}, nor another service.)`,
+  );
 });
 
 export default tseslint.config(
@@ -52,7 +57,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -77,16 +93,32 @@ export default tseslint.config(
   },
   // Layering (see the top of this file).
   ...analyticsLayers,
-  layer(['analytics/*.ts'], [`^\\./(${ANALYTICS_STAGES.join('|')})/`, `^\\./(app|main)\\.js$`, `^\\.\\./(${otherServices('analytics')})/`],
+  layer(
+    ['analytics/*.ts'],
+    [`^\\./(${ANALYTICS_STAGES.join('|')})/`, `^\\./(app|main)\\.js$`, `^\\.\\./(${otherServices('analytics')})/`],
     `${ANALYTICS_ORDER} (errors.ts, metrics.ts and config.ts are leaves that the stages import: only app.ts imports the stages.)`,
-    ['analytics/app.ts', 'analytics/main.ts']),
+    ['analytics/app.ts', 'analytics/main.ts'],
+  ),
   layer(['analytics/app.ts', 'analytics/main.ts'], [`^\\./testing/`, `^\\.\\./(${otherServices('analytics')})/`], ANALYTICS_ORDER),
   // common/ is shared by the services and imports none of them (its own common/dashboard/ is not the dashboard service).
-  ...[1, 2, 3].map((depth) => layer([`common/${'*/'.repeat(depth - 1)}*.ts`], [`^${'\\.\\./'.repeat(depth)}(${SERVICES.join('|')})/`],
-    'common/ is what two or more services share: it never imports from a service\'s folder; move the code it needs into common/.')),
+  ...[1, 2, 3].map((depth) =>
+    layer(
+      [`common/${'*/'.repeat(depth - 1)}*.ts`],
+      [`^${'\\.\\./'.repeat(depth)}(${SERVICES.join('|')})/`],
+      "common/ is what two or more services share: it never imports from a service's folder; move the code it needs into common/.",
+    ),
+  ),
   // alerts/ runs one way: receive (and api) → dispatch → outbox → notify. A stage imports the stages after it
   // (and alerts/*.ts, common/), never one before it; the types a lower stage needs live in that stage.
-  ...Object.entries({ dispatch: ['receive', 'api'], outbox: ['receive', 'api', 'dispatch'], notify: ['receive', 'api', 'dispatch', 'outbox'] })
-    .map(([stage, before]) => layer([`alerts/${stage}/**/*.ts`], [`^(\\.\\./)+(${before.join('|')})/`, `^(\\.\\./)+(${otherServices('alerts')})/`],
-      `alerts/ imports run one way: receive, api → dispatch → outbox → notify (alerts/README.md); alerts/${stage} may not import ${before.join(', ')}, nor another service.`)),
+  ...Object.entries({
+    dispatch: ['receive', 'api'],
+    outbox: ['receive', 'api', 'dispatch'],
+    notify: ['receive', 'api', 'dispatch', 'outbox'],
+  }).map(([stage, before]) =>
+    layer(
+      [`alerts/${stage}/**/*.ts`],
+      [`^(\\.\\./)+(${before.join('|')})/`, `^(\\.\\./)+(${otherServices('alerts')})/`],
+      `alerts/ imports run one way: receive, api → dispatch → outbox → notify (alerts/README.md); alerts/${stage} may not import ${before.join(', ')}, nor another service.`,
+    ),
+  ),
 );

@@ -13,7 +13,8 @@ import { startVigil, waitReady } from '../test/helpers/vigil.js';
 import { waitFor } from '../test/helpers/wait.js';
 
 /** Prometheus 2.x's own scrape Accept header. */
-const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 function promtoolCheckMetrics(text: string): Promise<{ code: number; output: string }> {
   const promtool = requireBinary('promtool');
@@ -44,10 +45,14 @@ describe('vigil agent (built CLI, live host)', () => {
 
   it('passes promtool check metrics with not one warning', async () => {
     // CPU and process percentages need two cycles: wait for them to be published.
-    const text = await waitFor('the second cycle\'s CPU and process percentages', async () => {
-      const t = await (await fetch(`${url}/metrics`)).text();
-      return t.includes('cpu_usage_percent ') && t.includes('top_process_cpu_percent{process=') && t;
-    }, 30_000);
+    const text = await waitFor(
+      "the second cycle's CPU and process percentages",
+      async () => {
+        const t = await (await fetch(`${url}/metrics`)).text();
+        return t.includes('cpu_usage_percent ') && t.includes('top_process_cpu_percent{process=') && t;
+      },
+      30_000,
+    );
     const { code, output } = await promtoolCheckMetrics(text);
     expect(output).toBe('');
     expect(code).toBe(0);
@@ -73,7 +78,9 @@ describe('vigil agent (built CLI, live host)', () => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ enc: res.headers['content-encoding'], buf: Buffer.concat(chunks) }));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(body.enc).toBe('gzip');
     expect(gunzipSync(body.buf).toString()).toContain('# TYPE memory_usage_percent gauge');
@@ -138,7 +145,13 @@ describe('vigil agent scraped by a real Prometheus', () => {
       expect(d.value).toBeLessThanOrEqual(100);
     }
     expect(await one('disk_usage_percent{fstype=~"proc|sysfs|tmpfs|cgroup2?|devpts"}')).toEqual([]);
-    for (const name of ['memory_total_bytes', 'memory_used_bytes', 'disk_size_bytes', 'system_boot_time_seconds', 'system_uptime_seconds']) {
+    for (const name of [
+      'memory_total_bytes',
+      'memory_used_bytes',
+      'disk_size_bytes',
+      'system_boot_time_seconds',
+      'system_uptime_seconds',
+    ]) {
       const [s] = await one(`max(${name})`);
       expect(s!.value, name).toBeGreaterThan(0);
     }
@@ -151,10 +164,14 @@ describe('vigil agent scraped by a real Prometheus', () => {
     const before = { net: await sum('network_bytes_recv_total'), cpu: await sum('cpu_seconds_total') };
     expect(before.net).toBeGreaterThan(0);
     // Each scrape crosses loopback, so received bytes keep growing; CPU seconds always do.
-    await waitFor('counters to increase', async () => {
-      const after = { net: await sum('network_bytes_recv_total'), cpu: await sum('cpu_seconds_total') };
-      return after.net > before.net && after.cpu > before.cpu;
-    }, 30_000);
+    await waitFor(
+      'counters to increase',
+      async () => {
+        const after = { net: await sum('network_bytes_recv_total'), cpu: await sum('cpu_seconds_total') };
+        return after.net > before.net && after.cpu > before.cpu;
+      },
+      30_000,
+    );
     const [rate] = await one('sum(rate(network_bytes_recv_total[10s]))');
     expect(rate?.value ?? 0).toBeGreaterThan(0);
     expect(await one('vigil_agent_collector_errors_total > 0')).toEqual([]);
@@ -180,14 +197,24 @@ describe('vigil agent start-up and shutdown', () => {
 
   it('ends with one clear line when the port is in use', async () => {
     const blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
-      const child = startVigil(['agent'], { AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', DATA_DIR: await mkdtemp(join(tmpdir(), 'vigil-agent-')) });
+      const child = startVigil(['agent'], {
+        AGENT_PORT: String(port),
+        AGENT_HOST: '127.0.0.1',
+        DATA_DIR: await mkdtemp(join(tmpdir(), 'vigil-agent-')),
+      });
       const { code } = await child.exited;
       expect(code).toBe(1);
-      expect(child.output().trim().split('\n').filter((l) => l.startsWith('vigil agent:'))).toEqual([
-        `vigil agent: AGENT_PORT: port ${port} is already in use; stop the other process or choose another port`,
-      ]);
+      expect(
+        child
+          .output()
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('vigil agent:')),
+      ).toEqual([`vigil agent: AGENT_PORT: port ${port} is already in use; stop the other process or choose another port`]);
     } finally {
       blocker.close();
     }
@@ -216,7 +243,12 @@ describe('vigil agent start-up and shutdown', () => {
     /** Starts an agent over the fake root filesystem, reads its server_id and stops it. */
     const serverIdOf = async (dataDir: string) => {
       const port = await freePort();
-      const child = startVigil(['agent'], { AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', AGENT_ROOTFS_PATH: root, DATA_DIR: dataDir });
+      const child = startVigil(['agent'], {
+        AGENT_PORT: String(port),
+        AGENT_HOST: '127.0.0.1',
+        AGENT_ROOTFS_PATH: root,
+        DATA_DIR: dataDir,
+      });
       try {
         await waitReady(child, `http://127.0.0.1:${port}`);
         const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -256,32 +288,49 @@ describe('vigil agent start-up and shutdown', () => {
     await mkdir(join(fake, 'net'));
     const port = await freePort();
     const child = startVigil(['agent'], {
-      AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', AGENT_INTERVAL_SECONDS: '0.5', AGENT_PROCFS_PATH: fake,
-      DATA_DIR: fake, LOG_LEVEL: 'info',
+      AGENT_PORT: String(port),
+      AGENT_HOST: '127.0.0.1',
+      AGENT_INTERVAL_SECONDS: '0.5',
+      AGENT_PROCFS_PATH: fake,
+      DATA_DIR: fake,
+      LOG_LEVEL: 'info',
     });
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitReady(child, url);
       // Three failed cycles of each broken collector (the errors counter says so), then one more cycle, so that
       // a warning logged on every failure would be in the output by now.
-      const errorsOf = (t: string, c: string) => Number(t.match(new RegExp(`^vigil_agent_collector_errors_total\\{collector="${c}"\\} (\\d+)`, 'm'))?.[1] ?? 0);
-      const three = await waitFor('three failed cycles', async () => {
-        const t = await (await fetch(`${url}/metrics`)).text();
-        return errorsOf(t, 'network') >= 3 && errorsOf(t, 'diskio') >= 3 && t;
-      }, 30_000);
-      const text = await waitFor('one more cycle', async () => {
-        const t = await (await fetch(`${url}/metrics`)).text();
-        return errorsOf(t, 'network') > errorsOf(three, 'network') && t;
-      }, 30_000);
+      const errorsOf = (t: string, c: string) =>
+        Number(t.match(new RegExp(`^vigil_agent_collector_errors_total\\{collector="${c}"\\} (\\d+)`, 'm'))?.[1] ?? 0);
+      const three = await waitFor(
+        'three failed cycles',
+        async () => {
+          const t = await (await fetch(`${url}/metrics`)).text();
+          return errorsOf(t, 'network') >= 3 && errorsOf(t, 'diskio') >= 3 && t;
+        },
+        30_000,
+      );
+      const text = await waitFor(
+        'one more cycle',
+        async () => {
+          const t = await (await fetch(`${url}/metrics`)).text();
+          return errorsOf(t, 'network') > errorsOf(three, 'network') && t;
+        },
+        30_000,
+      );
       expect(text).toMatch(/^memory_usage_percent \d/m);
       expect(text).toMatch(/^load_average_1m \d/m);
-      const errors = (c: string) => Number(text.match(new RegExp(`^vigil_agent_collector_errors_total\\{collector="${c}"\\} (\\d+)`, 'm'))?.[1]);
+      const errors = (c: string) =>
+        Number(text.match(new RegExp(`^vigil_agent_collector_errors_total\\{collector="${c}"\\} (\\d+)`, 'm'))?.[1]);
       expect(errors('network')).toBeGreaterThanOrEqual(4);
       expect(errors('diskio')).toBeGreaterThanOrEqual(3);
       expect(errors('memory')).toBe(0);
       expect(errors('cpu')).toBe(0);
       expect(text).toMatch(/^vigil_agent_collector_success\{collector="network"\} 0$/m);
-      const warnings = child.output().split('\n').filter((l) => l.includes('"collector":"network"') && l.includes('collector failed'));
+      const warnings = child
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"collector":"network"') && l.includes('collector failed'));
       expect(warnings).toHaveLength(1);
     } finally {
       await child.stop();
@@ -292,7 +341,11 @@ describe('vigil agent start-up and shutdown', () => {
   it('runs on the systeminformation backend too', async () => {
     const port = await freePort();
     const dir = await mkdtemp(join(tmpdir(), 'vigil-agent-'));
-    const child = startVigil(['agent', '--backend', 'systeminformation', '--interval', '1'], { AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', DATA_DIR: dir });
+    const child = startVigil(['agent', '--backend', 'systeminformation', '--interval', '1'], {
+      AGENT_PORT: String(port),
+      AGENT_HOST: '127.0.0.1',
+      DATA_DIR: dir,
+    });
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitReady(child, url, 60_000);

@@ -23,7 +23,10 @@ async function buildAgent(): Promise<{ agent: Agent; server: Server; url: string
   const [identity, host] = await Promise.all([identify({ rootfs: config.rootfs, dataDir: dir }), readHostConstants()]);
   const agent = await createApp(config, { logger: createLogger('agent', 'silent'), identity, host });
   const server = await listen(agent.app, 0, '127.0.0.1', 'AGENT_PORT');
-  cleanups.push(() => closeServer(server), () => agent.close());
+  cleanups.push(
+    () => closeServer(server),
+    () => agent.close(),
+  );
   return { agent, server, url: `http://127.0.0.1:${boundPort(server)}` };
 }
 

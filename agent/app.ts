@@ -61,7 +61,11 @@ export async function createApp(config: AgentConfig, deps: AgentDeps): Promise<A
       cpu,
       new MemoryCollector(host, config.procfs),
       new SystemCollector(host, config.procfs),
-      new FilesystemCollector(host, { procfs: config.procfs, rootfs: config.rootfs }, { fsTypesExclude: config.fsTypesExclude, mountPointsExclude: config.mountPointsExclude }),
+      new FilesystemCollector(
+        host,
+        { procfs: config.procfs, rootfs: config.rootfs },
+        { fsTypesExclude: config.fsTypesExclude, mountPointsExclude: config.mountPointsExclude },
+      ),
       new NetworkCollector(host, config.procfs, config.netInterfacesExclude),
       new DiskIoCollector(host, config.procfs, config.diskDevicesExclude),
       ...(deps.extraCollectors ?? []),

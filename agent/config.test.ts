@@ -5,12 +5,22 @@ import { loadConfig } from './config.js';
 describe('agent config', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({}, 'linux');
-    expect(c).toMatchObject({ port: 9101, intervalSeconds: 5, processIntervalSeconds: 5, topProcesses: 10, backend: 'procfs', procfs: '/proc', rootfs: '/' });
+    expect(c).toMatchObject({
+      port: 9101,
+      intervalSeconds: 5,
+      processIntervalSeconds: 5,
+      topProcesses: 10,
+      backend: 'procfs',
+      procfs: '/proc',
+      rootfs: '/',
+    });
   });
 
   it('names the variable and what it expected', () => {
     expect(() => loadConfig({ AGENT_INTERVAL_SECONDS: 'abc' }, 'linux')).toThrow(ConfigError);
-    expect(() => loadConfig({ AGENT_INTERVAL_SECONDS: 'abc' }, 'linux')).toThrow(/^AGENT_INTERVAL_SECONDS: expected a number of seconds .*got "abc"$/);
+    expect(() => loadConfig({ AGENT_INTERVAL_SECONDS: 'abc' }, 'linux')).toThrow(
+      /^AGENT_INTERVAL_SECONDS: expected a number of seconds .*got "abc"$/,
+    );
     expect(() => loadConfig({ AGENT_PORT: '70000' }, 'linux')).toThrow(/AGENT_PORT: expected a TCP port between 0 and 65535/);
     expect(() => loadConfig({ AGENT_TOP_PROCESSES: '2.5' }, 'linux')).toThrow(/AGENT_TOP_PROCESSES/);
     expect(() => loadConfig({ AGENT_FS_TYPES_EXCLUDE: '(' }, 'linux')).toThrow(/AGENT_FS_TYPES_EXCLUDE: expected a regular expression/);

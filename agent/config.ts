@@ -51,11 +51,16 @@ function regex(name: string, value: string | undefined, fallback?: string): RegE
  */
 function parseLabels(v: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (v ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = part.slice(0, eq).trim();
     if (eq < 1 || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
-      throw new ConfigError(`VIGIL_REGISTER_LABELS: expected name=value pairs separated by commas (names as Prometheus labels), got ${JSON.stringify(part)}`);
+      throw new ConfigError(
+        `VIGIL_REGISTER_LABELS: expected name=value pairs separated by commas (names as Prometheus labels), got ${JSON.stringify(part)}`,
+      );
     }
     out[name] = part.slice(eq + 1).trim();
   }
@@ -89,7 +94,8 @@ export function loadConfig(env: Env, platform: NodeJS.Platform = process.platfor
     env,
   );
   const intervalSeconds = e.AGENT_INTERVAL_SECONDS ?? AGENT_DEFAULTS.intervalSeconds;
-  const backend = e.AGENT_BACKEND === undefined || e.AGENT_BACKEND === 'auto' ? (platform === 'linux' ? 'procfs' : 'systeminformation') : e.AGENT_BACKEND;
+  const backend =
+    e.AGENT_BACKEND === undefined || e.AGENT_BACKEND === 'auto' ? (platform === 'linux' ? 'procfs' : 'systeminformation') : e.AGENT_BACKEND;
   if (backend === 'procfs' && platform !== 'linux') {
     throw new ConfigError(`AGENT_BACKEND: procfs needs Linux; this is ${platform}: use systeminformation or auto`);
   }

@@ -21,7 +21,10 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   ]);
   const agent = await createApp(config, { logger, identity, host });
   const server = await listen(agent.app, config.port, config.host, 'AGENT_PORT');
-  logger.info({ port: config.port, host: config.host, serverId: identity.serverId, backend: config.backend, intervalSeconds: config.intervalSeconds }, 'agent listening');
+  logger.info(
+    { port: config.port, host: config.host, serverId: identity.serverId, backend: config.backend, intervalSeconds: config.intervalSeconds },
+    'agent listening',
+  );
   await agent.start(server);
   logger.info('first collection done; ready');
   // Self-registration with the dashboard's service discovery, for agents Prometheus cannot find by DNS.

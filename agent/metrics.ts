@@ -38,7 +38,11 @@ export function createHostMetrics(set: SnapshotSet) {
     swapUsed: g('swap_used_bytes', 'Swap space in use in bytes.'),
     swapUsage: g('swap_usage_percent', 'Swap space in use, in percent of total (0 when there is no swap).'),
     // filesystems
-    diskUsage: g<FsLabel>('disk_usage_percent', 'Filesystem space in use, in percent of the space available to unprivileged users (as df shows).', FS),
+    diskUsage: g<FsLabel>(
+      'disk_usage_percent',
+      'Filesystem space in use, in percent of the space available to unprivileged users (as df shows).',
+      FS,
+    ),
     diskSize: g<FsLabel>('disk_size_bytes', 'Filesystem size in bytes.', FS),
     diskUsed: g<FsLabel>('disk_used_bytes', 'Filesystem space in use in bytes.', FS),
     diskAvail: g<FsLabel>('disk_available_bytes', 'Filesystem space available to unprivileged users in bytes.', FS),
@@ -67,9 +71,19 @@ export function createHostMetrics(set: SnapshotSet) {
     bootTime: g('system_boot_time_seconds', 'Unix time the host booted.'),
     uptime: g('system_uptime_seconds', 'Seconds since the host booted.'),
     // top processes
-    topCpu: g('top_process_cpu_percent', 'CPU used by the processes of this name over the last process interval, in percent of one core (may exceed 100 on several cores); top N by CPU or memory only.', ['process']),
-    topMemPercent: g('top_process_memory_percent', 'Resident memory of the processes of this name, in percent of total memory; top N by CPU or memory only.', ['process']),
-    topMemBytes: g('top_process_memory_bytes', 'Resident memory of the processes of this name in bytes; top N by CPU or memory only.', ['process']),
+    topCpu: g(
+      'top_process_cpu_percent',
+      'CPU used by the processes of this name over the last process interval, in percent of one core (may exceed 100 on several cores); top N by CPU or memory only.',
+      ['process'],
+    ),
+    topMemPercent: g(
+      'top_process_memory_percent',
+      'Resident memory of the processes of this name, in percent of total memory; top N by CPU or memory only.',
+      ['process'],
+    ),
+    topMemBytes: g('top_process_memory_bytes', 'Resident memory of the processes of this name in bytes; top N by CPU or memory only.', [
+      'process',
+    ]),
     topCount: g('top_process_instances', 'Number of processes of this name; top N by CPU or memory only.', ['process']),
     processesTotal: g('processes', 'Processes on the host.'),
   };

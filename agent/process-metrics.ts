@@ -10,8 +10,15 @@ const require = createRequire(import.meta.url);
  * collection instead (vigil_agent_collection_event_loop_delay_seconds).
  */
 const PARTS = [
-  'processCpuTotal', 'processStartTime', 'osMemoryHeap', 'processOpenFileDescriptors', 'processMaxFileDescriptors',
-  'heapSizeAndUsed', 'heapSpacesSizeAndUsed', 'version', 'gc',
+  'processCpuTotal',
+  'processStartTime',
+  'osMemoryHeap',
+  'processOpenFileDescriptors',
+  'processMaxFileDescriptors',
+  'heapSizeAndUsed',
+  'heapSpacesSizeAndUsed',
+  'version',
+  'gc',
 ] as const;
 
 type Register = (registry: Registry, config: Record<string, unknown>) => void;

@@ -63,7 +63,8 @@ export function startRegistration(opts: RegistrationOptions): Registration {
       failing = false;
       markRegistered();
     } catch (err) {
-      if (!failing) log.warn({ err: String(err), url: opts.registerUrl }, 'could not register with the dashboard; retrying on every heartbeat');
+      if (!failing)
+        log.warn({ err: String(err), url: opts.registerUrl }, 'could not register with the dashboard; retrying on every heartbeat');
       failing = true;
     }
   };

@@ -25,13 +25,25 @@ describe('CollectionScheduler', () => {
     let goodRuns = 0;
     let failing = true;
     const scheduler = new CollectionScheduler(
-      [{
-        intervalMs: 60_000,
-        collectors: [
-          { name: 'good', collect: async () => { goodRuns++; } },
-          { name: 'swap', collect: async () => { if (failing) throw new Error('EACCES: permission denied'); } },
-        ],
-      }],
+      [
+        {
+          intervalMs: 60_000,
+          collectors: [
+            {
+              name: 'good',
+              collect: async () => {
+                goodRuns++;
+              },
+            },
+            {
+              name: 'swap',
+              collect: async () => {
+                if (failing) throw new Error('EACCES: permission denied');
+              },
+            },
+          ],
+        },
+      ],
       metrics,
       logger,
     );
@@ -53,7 +65,9 @@ describe('CollectionScheduler', () => {
   it('is ready only after the first cycle of every group', async () => {
     const registry = new Registry();
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const scheduler = new CollectionScheduler(
       [
         { intervalMs: 60_000, collectors: [{ name: 'fast', collect: async () => undefined }] },
@@ -65,8 +79,15 @@ describe('CollectionScheduler', () => {
     const started = scheduler.start();
     // The fast group's first cycle has finished (only it can have set the end-of-cycle time), the slow one's has not.
     const gauge = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
-    await waitFor('the end of the fast group\'s first cycle', async () => ((await gauge('vigil_agent_last_collection_timestamp_seconds'))[0]?.value ?? 0) > 0, 10_000);
-    expect(Object.fromEntries((await gauge('vigil_agent_collections_total')).map((v) => [v.labels.collector, v.value]))).toEqual({ fast: 1, slow: 0 });
+    await waitFor(
+      "the end of the fast group's first cycle",
+      async () => ((await gauge('vigil_agent_last_collection_timestamp_seconds'))[0]?.value ?? 0) > 0,
+      10_000,
+    );
+    expect(Object.fromEntries((await gauge('vigil_agent_collections_total')).map((v) => [v.labels.collector, v.value]))).toEqual({
+      fast: 1,
+      slow: 0,
+    });
     expect(scheduler.ready).toBe(false);
     release();
     await started;

@@ -31,10 +31,11 @@ export class CollectionScheduler {
     /** Called after every cycle of any group, e.g. to render the exposition ahead of scrapes. */
     private readonly onCycle: () => Promise<void> | void = () => undefined,
   ) {
-    for (const g of groups) for (const c of g.collectors) {
-      metrics.collectorErrors.inc({ collector: c.name }, 0);
-      metrics.collectionsTotal.inc({ collector: c.name }, 0);
-    }
+    for (const g of groups)
+      for (const c of g.collectors) {
+        metrics.collectorErrors.inc({ collector: c.name }, 0);
+        metrics.collectionsTotal.inc({ collector: c.name }, 0);
+      }
   }
 
   /** Whether every group has completed one cycle (the agent's readiness). */
@@ -59,17 +60,23 @@ export class CollectionScheduler {
 
   private schedule(g: CollectorGroup, due: number): void {
     if (this.stopped) return;
-    const t = setTimeout(() => {
-      this.timers = this.timers.filter((x) => x !== t);
-      const started = performance.now();
-      this.track(this.runGroup(g)).then(() => {
-        // Keep to the grid; when a cycle overran, skip the missed slots instead of running back to back.
-        let next = due + g.intervalMs;
-        while (next <= performance.now()) next += g.intervalMs;
-        if (performance.now() - started > g.intervalMs) this.log.warn({ intervalMs: g.intervalMs }, 'collection took longer than its interval');
-        this.schedule(g, next);
-      }).catch((err: unknown) => this.log.error({ err }, 'collection cycle failed'));
-    }, Math.max(0, due - performance.now()));
+    const t = setTimeout(
+      () => {
+        this.timers = this.timers.filter((x) => x !== t);
+        const started = performance.now();
+        this.track(this.runGroup(g))
+          .then(() => {
+            // Keep to the grid; when a cycle overran, skip the missed slots instead of running back to back.
+            let next = due + g.intervalMs;
+            while (next <= performance.now()) next += g.intervalMs;
+            if (performance.now() - started > g.intervalMs)
+              this.log.warn({ intervalMs: g.intervalMs }, 'collection took longer than its interval');
+            this.schedule(g, next);
+          })
+          .catch((err: unknown) => this.log.error({ err }, 'collection cycle failed'));
+      },
+      Math.max(0, due - performance.now()),
+    );
     t.unref();
     this.timers.push(t);
   }
@@ -120,7 +127,10 @@ export class CollectionScheduler {
       this.metrics.collectorErrors.inc(labels);
       if (this.lastError.get(c.name) !== message) {
         this.lastError.set(c.name, message);
-        this.log.warn({ collector: c.name, err: message }, 'collector failed; its metrics keep their last values, the others are unaffected (logged once until the error changes)');
+        this.log.warn(
+          { collector: c.name, err: message },
+          'collector failed; its metrics keep their last values, the others are unaffected (logged once until the error changes)',
+        );
       }
     } finally {
       this.metrics.collectorDuration.set(labels, (performance.now() - start) / 1000);

@@ -63,11 +63,17 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
   const { logger } = deps;
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
-  const history = new HistoryStore(join(config.dir, 'history.jsonl'), { maxBytes: config.historyMaxBytes, files: config.historyFiles, memoryEvents: config.historyMemoryEvents });
+  const history = new HistoryStore(join(config.dir, 'history.jsonl'), {
+    maxBytes: config.historyMaxBytes,
+    files: config.historyFiles,
+    memoryEvents: config.historyMemoryEvents,
+  });
   await history.open();
 
   const notifiers: Notifier[] = [new SlackNotifier(), new WebhookNotifier(), new AlertmanagerNotifier(config.forwardResendInterval)];
-  const email = config.smtp ? new EmailNotifier({ ...config.smtp, from: config.emailFrom, series: deps.series, metrics, logger }) : undefined;
+  const email = config.smtp
+    ? new EmailNotifier({ ...config.smtp, from: config.emailFrom, series: deps.series, metrics, logger })
+    : undefined;
   if (email) notifiers.push(email);
 
   // The outbox reports to the history through the dispatcher's states; the dispatcher needs the outbox.
@@ -88,7 +94,8 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
       if (event === 'sent' || entry.channel === 'alertmanager') return;
       for (const fp of entry.fingerprints) {
         const st = ref.dispatcher?.get(fp);
-        if (st) recordEvent(history, st, event === 'retrying' ? 'delivery-retrying' : 'dead-lettered', { channel: entry.channel, detail: error });
+        if (st)
+          recordEvent(history, st, event === 'retrying' ? 'delivery-retrying' : 'dead-lettered', { channel: entry.channel, detail: error });
       }
     },
   });
@@ -107,18 +114,28 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     logger,
     decided(dec) {
       // Best effort: without it a crash re-decides, and the outbox's idempotency keys catch most repeats.
-      return journal.append({ t: 'decided', at: Date.now(), ...dec }, () => undefined).catch((err: Error) => logger.warn({ err: err.message }, 'could not journal a notification decision'));
+      return journal
+        .append({ t: 'decided', at: Date.now(), ...dec }, () => undefined)
+        .catch((err: Error) => logger.warn({ err: err.message }, 'could not journal a notification decision'));
     },
   });
   ref.dispatcher = d;
   const { snapshot, records, setAside, tornBytes } = await journal.open();
   for (const s of setAside) {
     metrics.corruptFiles.inc({ file: s.file });
-    logger.error(s, `the ${s.file} file could not be read; ${s.movedTo ? `moved it to ${s.movedTo}` : 'kept it'} and started with what could be read`);
+    logger.error(
+      s,
+      `the ${s.file} file could not be read; ${s.movedTo ? `moved it to ${s.movedTo}` : 'kept it'} and started with what could be read`,
+    );
   }
-  if (tornBytes) logger.warn({ bytes: tornBytes }, 'cut off a torn last journal record (a write cut short by a crash or a full disk; it was never acknowledged)');
+  if (tornBytes)
+    logger.warn(
+      { bytes: tornBytes },
+      'cut off a torn last journal record (a write cut short by a crash or a full disk; it was never acknowledged)',
+    );
   d.recover(snapshot, records);
-  if (records.length) logger.info({ records: records.length, pending: outbox.list().length }, 'replayed the journal; pending deliveries resume');
+  if (records.length)
+    logger.info({ records: records.length, pending: outbox.list().length }, 'replayed the journal; pending deliveries resume');
 
   const storageFull = () => metrics.storageFull.set(journal.status().full ? 1 : 0);
   let lastSnapshotTry = 0;
@@ -133,13 +150,19 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
       metrics.storageWriteFailures.inc({ what: 'snapshot' });
       if (Date.now() - snapshotFailureLogged > 60_000) {
         snapshotFailureLogged = Date.now();
-        logger.error({ err: (err as Error).message, why }, 'could not write the state snapshot; the journal keeps everything and the snapshot is tried again');
+        logger.error(
+          { err: (err as Error).message, why },
+          'could not write the state snapshot; the journal keeps everything and the snapshot is tried again',
+        );
       }
     }
     storageFull();
   };
   await snapshotNow('start');
-  if (journal.status().full) logger.error('the disk holding DATA_DIR is full: alerts are refused with 503 STORAGE_FULL until space returns; pending deliveries go on');
+  if (journal.status().full)
+    logger.error(
+      'the disk holding DATA_DIR is full: alerts are refused with 503 STORAGE_FULL until space returns; pending deliveries go on',
+    );
   const stalledMs = () => {
     const now = Date.now();
     const o = outbox.status(now);
@@ -160,8 +183,12 @@ export async function createApp(config: AlertsConfig, deps: AppDeps): Promise<Al
     ready: () => stalledMs() < config.stallTimeout * 1000,
     routes(a) {
       const destinations = new DestinationPolicy({
-        emailTo: config.emailTo, emailAllowlist: config.emailAllowlist, anyEmail: config.anyEmailRecipient,
-        slackWebhookUrl: config.slackWebhookUrl, webhookUrls: config.webhookUrls, webhookAllowlist: config.webhookAllowlist,
+        emailTo: config.emailTo,
+        emailAllowlist: config.emailAllowlist,
+        anyEmail: config.anyEmailRecipient,
+        slackWebhookUrl: config.slackWebhookUrl,
+        webhookUrls: config.webhookUrls,
+        webhookAllowlist: config.webhookAllowlist,
       });
       receiveRoutes(a, { journal, dispatcher: d, metrics, destinations, logger });
       apiRoutes(a, { dispatcher: d, journal, history, outbox, dashboardUrl: config.dashboardUrl, token: config.token });

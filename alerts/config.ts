@@ -146,16 +146,26 @@ const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
 const DOMAIN = /^@?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function emailAllowlist(s: string | undefined): string[] {
-  const list = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   for (const a of list) {
-    if (!EMAIL.test(a) && !DOMAIN.test(a)) throw new ConfigError(`ALERTS_EMAIL_ALLOWLIST: expected comma-separated domains (example.com) or email addresses, got ${JSON.stringify(a)}`);
+    if (!EMAIL.test(a) && !DOMAIN.test(a))
+      throw new ConfigError(
+        `ALERTS_EMAIL_ALLOWLIST: expected comma-separated domains (example.com) or email addresses, got ${JSON.stringify(a)}`,
+      );
   }
   return list;
 }
 
 function emailList(name: string, s: string | undefined): string[] {
-  const list = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  for (const a of list) if (!EMAIL.test(a)) throw new ConfigError(`${name}: expected comma-separated email addresses, got ${JSON.stringify(a)}`);
+  const list = (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const a of list)
+    if (!EMAIL.test(a)) throw new ConfigError(`${name}: expected comma-separated email addresses, got ${JSON.stringify(a)}`);
   return list;
 }
 
@@ -167,11 +177,18 @@ export function loadConfig(env: Env): AlertsConfig {
   const e = parseEnv(shape, env);
   const from = e.ALERT_EMAIL_FROM ?? 'Vigil <vigil@localhost>';
   const smtp: SmtpConfig | undefined = e.SMTP_HOST
-    ? { host: e.SMTP_HOST, port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587), secure: e.SMTP_SECURE ?? false, user: e.SMTP_USER, password: e.SMTP_PASSWORD }
+    ? {
+        host: e.SMTP_HOST,
+        port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587),
+        secure: e.SMTP_SECURE ?? false,
+        user: e.SMTP_USER,
+        password: e.SMTP_PASSWORD,
+      }
     : undefined;
   const retryBase = e.ALERTS_RETRY_BASE_SECONDS ?? DEFAULTS.retryBase;
   const retryMax = e.ALERTS_RETRY_MAX_SECONDS ?? DEFAULTS.retryMax;
-  if (retryMax < retryBase) throw new ConfigError(`ALERTS_RETRY_MAX_SECONDS: expected at least ALERTS_RETRY_BASE_SECONDS (${retryBase}), got ${retryMax}`);
+  if (retryMax < retryBase)
+    throw new ConfigError(`ALERTS_RETRY_MAX_SECONDS: expected at least ALERTS_RETRY_BASE_SECONDS (${retryBase}), got ${retryMax}`);
   return {
     port: e.ALERTS_PORT ?? DEFAULTS.port,
     host: e.ALERTS_HOST,

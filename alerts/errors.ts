@@ -39,7 +39,11 @@ export const STORAGE_RETRY_AFTER_SECONDS = 30;
 export class StorageFullError extends VigilError {
   readonly retryAfterSeconds = STORAGE_RETRY_AFTER_SECONDS;
   constructor(what: string, cause?: unknown) {
-    super('STORAGE_FULL', `cannot store ${what}: the disk holding DATA_DIR is full (${(cause as { code?: string } | undefined)?.code ?? 'ENOSPC'}); nothing was accepted, retry after ${STORAGE_RETRY_AFTER_SECONDS} s`, 503);
+    super(
+      'STORAGE_FULL',
+      `cannot store ${what}: the disk holding DATA_DIR is full (${(cause as { code?: string } | undefined)?.code ?? 'ENOSPC'}); nothing was accepted, retry after ${STORAGE_RETRY_AFTER_SECONDS} s`,
+      503,
+    );
     this.name = 'StorageFullError';
   }
 }
@@ -48,7 +52,11 @@ export class StorageFullError extends VigilError {
 export class StorageUnavailableError extends VigilError {
   readonly retryAfterSeconds = STORAGE_RETRY_AFTER_SECONDS;
   constructor(what: string, cause?: unknown) {
-    super('STORAGE_UNAVAILABLE', `cannot store ${what}: ${(cause as Error | undefined)?.message ?? 'the journal is closed'}; nothing was accepted, retry later`, 503);
+    super(
+      'STORAGE_UNAVAILABLE',
+      `cannot store ${what}: ${(cause as Error | undefined)?.message ?? 'the journal is closed'}; nothing was accepted, retry later`,
+      503,
+    );
     this.name = 'StorageUnavailableError';
   }
 }

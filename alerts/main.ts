@@ -25,7 +25,9 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   let catcher: MailCatcher | undefined;
   if (config.mailCatcher) {
     catcher = await startMailCatcher(join(dataDir(env), 'mail'), config.mailCatcherPort, logger).catch((err: Error) => {
-      throw new ConfigError(`ALERTS_MAIL_CATCHER_PORT: cannot start the local mail catcher on port ${config.mailCatcherPort}: ${err.message}`);
+      throw new ConfigError(
+        `ALERTS_MAIL_CATCHER_PORT: cannot start the local mail catcher on port ${config.mailCatcherPort}: ${err.message}`,
+      );
     });
     config.smtp = { host: catcher.host, port: catcher.port, secure: false };
     // Every alert reaches the catcher, so a new user sees the emails without configuring recipients.
@@ -37,7 +39,8 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
 
   const series = config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined;
 
-  if (config.smtp && config.emailTo.length === 0) logger.warn('ALERT_EMAIL_TO is empty: only alerts whose rules have email actions are emailed');
+  if (config.smtp && config.emailTo.length === 0)
+    logger.warn('ALERT_EMAIL_TO is empty: only alerts whose rules have email actions are emailed');
   const alerts = await createApp(config, { logger, registry, series });
   const server = await listen(alerts.app, config.port, config.host, 'ALERTS_PORT').catch(async (err) => {
     await alerts.close();
@@ -51,13 +54,23 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   const watchdog = setInterval(() => {
     const ms = alerts.stalledMs();
     if (ms > 2 * config.stallTimeout * 1000) {
-      logger.fatal({ stalledSeconds: Math.round(ms / 1000) }, 'the journal or the outbox has made no progress; exiting so that the supervisor restarts the service');
+      logger.fatal(
+        { stalledSeconds: Math.round(ms / 1000) },
+        'the journal or the outbox has made no progress; exiting so that the supervisor restarts the service',
+      );
       process.exit(1);
     }
   }, 5000);
   watchdog.unref();
   logger.info(
-    { port: config.port, email: !!config.smtp, slack: !!config.slackWebhookUrl, webhooks: config.webhookUrls.length, alertmanagers: config.alertmanagerUrls.length, charts: !!series },
+    {
+      port: config.port,
+      email: !!config.smtp,
+      slack: !!config.slackWebhookUrl,
+      webhooks: config.webhookUrls.length,
+      alertmanagers: config.alertmanagerUrls.length,
+      charts: !!series,
+    },
     'alerts listening',
   );
   return {

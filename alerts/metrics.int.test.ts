@@ -14,7 +14,11 @@ import { alert, startAlerts } from './testing/start-alerts.js';
  */
 function documentedMetrics(prefix: string): Array<{ name: string; type: string }> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)) : [];
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(root, 'docs', f))
+    : [];
   const found = new Map<string, string>();
   for (const file of [join(root, 'README.md'), ...docs]) {
     for (const m of readFileSync(file, 'utf8').matchAll(/^\| `([a-z_:]+)` \| (counter|gauge|histogram|summary) \|/gm)) {

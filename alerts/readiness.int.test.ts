@@ -16,12 +16,18 @@ describe('readiness', () => {
     let stall = false;
     const io: Partial<JournalIo> = {
       async write(fh, buf, offset, length, position) {
-        if (stall) await new Promise<void>((r) => { release = r; });
+        if (stall)
+          await new Promise<void>((r) => {
+            release = r;
+          });
         return fileIo.write(fh, buf, offset, length, position);
       },
     };
     const svc = await startAlerts({ ALERTS_STALL_TIMEOUT_SECONDS: '1' }, { journalIo: io });
-    cleanups.push(async () => { release?.(); await svc.close(); });
+    cleanups.push(async () => {
+      release?.();
+      await svc.close();
+    });
     expect((await svc.get('/-/ready')).status).toBe(200);
     stall = true;
     const posted = svc.post('/api/v2/alerts', [alert({ instance: 'stuck' })]);
@@ -38,8 +44,18 @@ describe('readiness', () => {
     // A webhook receiver that accepts the connection and never answers.
     const hung = createServer(() => undefined);
     await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => { hung.closeAllConnections(); hung.close(() => r(undefined)); }));
-    const svc = await startAlerts({ ALERTS_STALL_TIMEOUT_SECONDS: '1', ALERTS_GROUP_WAIT_SECONDS: '0.1', ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hung.address() as AddressInfo).port}/hook` });
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          hung.closeAllConnections();
+          hung.close(() => r(undefined));
+        }),
+    );
+    const svc = await startAlerts({
+      ALERTS_STALL_TIMEOUT_SECONDS: '1',
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hung.address() as AddressInfo).port}/hook`,
+    });
     cleanups.push(() => svc.close());
     expect((await svc.post('/api/v2/alerts', [alert({ instance: 'slow' })])).status).toBe(200);
     await waitFor('readiness to fail', async () => (await svc.get('/-/ready')).status === 503, 30_000);

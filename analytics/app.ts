@@ -44,23 +44,35 @@ export async function createApp(config: AnalyticsConfig, deps: AnalyticsDeps): P
   const { logger } = deps;
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
-  const prometheus = deps.prometheus ?? createPrometheusClient({
-    url: config.prometheusUrl,
-    timeoutMs: config.prometheusTimeoutSeconds * 1000,
-    maxResponseBytes: config.prometheusMaxResponseBytes,
-    compression: config.prometheusGzip,
-  });
+  const prometheus =
+    deps.prometheus ??
+    createPrometheusClient({
+      url: config.prometheusUrl,
+      timeoutMs: config.prometheusTimeoutSeconds * 1000,
+      maxResponseBytes: config.prometheusMaxResponseBytes,
+      compression: config.prometheusGzip,
+    });
   const health = new PrometheusHealth(prometheus, metrics.prometheusUp, logger);
   metrics.prometheusUp.set(0);
   const fileRules = await loadRulesFile(config.rulesFile, {
-    THRESHOLD_CPU: config.thresholds.cpu, THRESHOLD_MEMORY: config.thresholds.memory, THRESHOLD_DISK: config.thresholds.disk,
+    THRESHOLD_CPU: config.thresholds.cpu,
+    THRESHOLD_MEMORY: config.thresholds.memory,
+    THRESHOLD_DISK: config.thresholds.disk,
   });
   const store = new RuleStore(config.dataDir, logger);
   await store.load(fileRules);
   const sender = new AlertSender(config.alertsUrl, metrics, logger, { token: config.token });
   const engine = new RuleEngine({
-    client: prometheus, notifier: ruleNotifier(sender, config.dashboardUrl), metrics, health, log: logger,
-    ruleTimeoutSeconds: config.ruleTimeoutSeconds, resendSeconds: config.resendSeconds, queryShards: config.queryShards, screenAboveSeries: config.screenAboveSeries, ...(deps.clock ? { clock: deps.clock } : {}),
+    client: prometheus,
+    notifier: ruleNotifier(sender, config.dashboardUrl),
+    metrics,
+    health,
+    log: logger,
+    ruleTimeoutSeconds: config.ruleTimeoutSeconds,
+    resendSeconds: config.resendSeconds,
+    queryShards: config.queryShards,
+    screenAboveSeries: config.screenAboveSeries,
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
   engine.sync(store.list());
   store.onChange((rules) => engine.sync(rules));
@@ -83,7 +95,13 @@ export async function createApp(config: AnalyticsConfig, deps: AnalyticsDeps): P
     },
   });
   return {
-    app, engine, store, metrics, registry, prometheus, health,
+    app,
+    engine,
+    store,
+    metrics,
+    registry,
+    prometheus,
+    health,
     async start() {
       health.start(config.probeSeconds);
       engine.start();

@@ -4,7 +4,13 @@ import { loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('works with no configuration at all', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 9102, prometheusUrl: 'http://localhost:9090', alertsUrl: 'http://localhost:9103', thresholds: { cpu: 80, memory: 90, disk: 85 }, queryShards: 1 });
+    expect(c).toMatchObject({
+      port: 9102,
+      prometheusUrl: 'http://localhost:9090',
+      alertsUrl: 'http://localhost:9103',
+      thresholds: { cpu: 80, memory: 90, disk: 85 },
+      queryShards: 1,
+    });
     expect(c.rulesFile).toMatch(/default-rules\.yml$/);
   });
   it('names the variable and what it expected', () => {

@@ -73,27 +73,30 @@ export function defaultRulesFile(): string {
  * names the variable and what it expected.
  */
 export function loadConfig(env: Env): AnalyticsConfig {
-  const e = parseEnv({
-    ANALYTICS_PORT: envPort(),
-    ANALYTICS_HOST: envString(),
-    PROMETHEUS_URL: envUrl(),
-    ALERTS_URL: envUrl(),
-    DASHBOARD_URL: envUrl(),
-    ANALYTICS_RULES_FILE: envString(),
-    THRESHOLD_CPU: envNumber({ min: 0, max: 100, what: 'a percentage' }),
-    THRESHOLD_MEMORY: envNumber({ min: 0, max: 100, what: 'a percentage' }),
-    THRESHOLD_DISK: envNumber({ min: 0, max: 100, what: 'a percentage' }),
-    ANALYTICS_RULE_TIMEOUT_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
-    ANALYTICS_RESEND_SECONDS: envNumber({ min: 1, what: 'a number of seconds' }),
-    ANALYTICS_PROBE_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
-    PROMETHEUS_TIMEOUT_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
-    PROMETHEUS_MAX_RESPONSE_BYTES: envNumber({ min: 1024, int: true, what: 'a number of bytes' }),
-    PROMETHEUS_GZIP: envBool(),
-    ANALYTICS_SCREEN_ABOVE_SERIES: envNumber({ min: 0, int: true, what: 'a number of series' }),
-    ANALYTICS_QUERY_SHARDS: envNumber({ min: 1, max: 16, int: true, what: 'a number of concurrent queries' }),
-    DASHBOARD_TOKEN: envString(),
-    LOG_LEVEL: envString(),
-  }, env);
+  const e = parseEnv(
+    {
+      ANALYTICS_PORT: envPort(),
+      ANALYTICS_HOST: envString(),
+      PROMETHEUS_URL: envUrl(),
+      ALERTS_URL: envUrl(),
+      DASHBOARD_URL: envUrl(),
+      ANALYTICS_RULES_FILE: envString(),
+      THRESHOLD_CPU: envNumber({ min: 0, max: 100, what: 'a percentage' }),
+      THRESHOLD_MEMORY: envNumber({ min: 0, max: 100, what: 'a percentage' }),
+      THRESHOLD_DISK: envNumber({ min: 0, max: 100, what: 'a percentage' }),
+      ANALYTICS_RULE_TIMEOUT_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
+      ANALYTICS_RESEND_SECONDS: envNumber({ min: 1, what: 'a number of seconds' }),
+      ANALYTICS_PROBE_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
+      PROMETHEUS_TIMEOUT_SECONDS: envNumber({ min: 0.1, what: 'a number of seconds' }),
+      PROMETHEUS_MAX_RESPONSE_BYTES: envNumber({ min: 1024, int: true, what: 'a number of bytes' }),
+      PROMETHEUS_GZIP: envBool(),
+      ANALYTICS_SCREEN_ABOVE_SERIES: envNumber({ min: 0, int: true, what: 'a number of series' }),
+      ANALYTICS_QUERY_SHARDS: envNumber({ min: 1, max: 16, int: true, what: 'a number of concurrent queries' }),
+      DASHBOARD_TOKEN: envString(),
+      LOG_LEVEL: envString(),
+    },
+    env,
+  );
   return {
     port: e.ANALYTICS_PORT ?? DEFAULTS.port,
     ...(e.ANALYTICS_HOST ? { host: e.ANALYTICS_HOST } : {}),

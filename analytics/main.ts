@@ -16,7 +16,16 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   const svc = await createApp(config, { logger });
   const server = await listen(svc.app, config.port, config.host, 'ANALYTICS_PORT');
   await svc.start(server);
-  logger.info({ port: config.port, prometheus: config.prometheusUrl, alerts: config.alertsUrl, rules: svc.store.list().length, rulesFile: config.rulesFile }, 'vigil analytics is listening');
+  logger.info(
+    {
+      port: config.port,
+      prometheus: config.prometheusUrl,
+      alerts: config.alertsUrl,
+      rules: svc.store.list().length,
+      rulesFile: config.rulesFile,
+    },
+    'vigil analytics is listening',
+  );
   return {
     async close() {
       await svc.close();

@@ -11,7 +11,13 @@ afterEach(async () => {
 });
 
 const end = Math.floor(Date.now() / 1000) - 60;
-const history = [{ name: 'cpu_usage_percent', labels: { instance: 'h1:9101' }, samples: Array.from({ length: 40 }, (_, i) => [end - (39 - i) * 15, 20] as [number, number]) }];
+const history = [
+  {
+    name: 'cpu_usage_percent',
+    labels: { instance: 'h1:9101' },
+    samples: Array.from({ length: 40 }, (_, i) => [end - (39 - i) * 15, 20] as [number, number]),
+  },
+];
 
 async function metric(svc: TestAnalytics, line: string): Promise<boolean> {
   return (await (await fetch(`${svc.url}/metrics`)).text()).includes(line);
@@ -22,7 +28,9 @@ describe('analytics when Prometheus goes away', () => {
     const prom: TestPrometheus = await startPrometheus({ backfill: history });
     cleanup.push(() => prom.stop());
     const svc = await startTestAnalytics({
-      prometheusUrl: prom.url, start: true, env: { ANALYTICS_PROBE_SECONDS: '0.2' },
+      prometheusUrl: prom.url,
+      start: true,
+      env: { ANALYTICS_PROBE_SECONDS: '0.2' },
       fileRules: [{ id: 'cpu', name: 'Cpu', kind: 'threshold', expr: 'cpu_usage_percent', value: 80, frequency: '1s' }],
     });
     cleanup.push(() => svc.close());
@@ -34,15 +42,20 @@ describe('analytics when Prometheus goes away', () => {
     await prom.child.stop();
     await waitFor('/-/ready to turn 503', async () => (await fetch(`${svc.url}/-/ready`)).status === 503);
     await waitFor('prometheus_up 0', () => metric(svc, 'vigil_analytics_prometheus_up 0'));
-    await waitFor('the rule to report the error', () => metric(svc, 'vigil_analytics_rule_status{rule="cpu",kind="threshold",status="error"} 1'));
+    await waitFor('the rule to report the error', () =>
+      metric(svc, 'vigil_analytics_rule_status{rule="cpu",kind="threshold",status="error"} 1'),
+    );
     expect((await fetch(`${svc.url}/-/healthy`)).status).toBe(200);
     const rules = await getJson<{ rules: Array<{ id: string; status: { lastError: string } }> }>(`${svc.url}/api/v1/rules`);
     expect(rules.body.rules[0]!.status.lastError).toMatch(/cannot reach Prometheus/);
 
     // Prometheus returns on the same port with the same data.
     const again: Child = startChild(requireBinary('prometheus', 'PROMETHEUS_BIN'), [
-      `--config.file=${prom.dir}/prometheus.yml`, `--storage.tsdb.path=${prom.dir}/data`, `--web.listen-address=127.0.0.1:${prom.port}`,
-      '--storage.tsdb.retention.time=3650d', '--log.level=warn',
+      `--config.file=${prom.dir}/prometheus.yml`,
+      `--storage.tsdb.path=${prom.dir}/data`,
+      `--web.listen-address=127.0.0.1:${prom.port}`,
+      '--storage.tsdb.retention.time=3650d',
+      '--log.level=warn',
     ]);
     cleanup.push(() => again.stop());
     await waitFor('analytics to be ready again', async () => (await fetch(`${svc.url}/-/ready`)).status === 200, 60_000);
@@ -56,9 +69,28 @@ describe('analytics across a restart', () => {
     const first = await startTestAnalytics({ prometheusUrl: 'http://127.0.0.1:9' });
     cleanup.push(() => import('node:fs/promises').then((fs) => fs.rm(first.dataDir, { recursive: true, force: true })));
     const bodies = [
-      { name: 'Disk', kind: 'forecast', expr: 'disk_usage_percent{mountpoint="/"}', threshold: 90, horizon: '2h', actions: [{ type: 'webhook', value: 'http://hooks.example/x' }] },
-      { name: 'Rule4', namespace: 'Recommendation', frequency: '0d_0h_0m_5000s', rule_condition: 'AVG time_taken 0d_0h_5m_0s > 300', actions: [{ name: 'gmail', value: 'a@b.c' }] },
-      { id: 'lat-anomaly', name: 'Latency anomaly', kind: 'anomaly', expr: 'histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[5m]))', params: { sensitivity: 3 } },
+      {
+        name: 'Disk',
+        kind: 'forecast',
+        expr: 'disk_usage_percent{mountpoint="/"}',
+        threshold: 90,
+        horizon: '2h',
+        actions: [{ type: 'webhook', value: 'http://hooks.example/x' }],
+      },
+      {
+        name: 'Rule4',
+        namespace: 'Recommendation',
+        frequency: '0d_0h_0m_5000s',
+        rule_condition: 'AVG time_taken 0d_0h_5m_0s > 300',
+        actions: [{ name: 'gmail', value: 'a@b.c' }],
+      },
+      {
+        id: 'lat-anomaly',
+        name: 'Latency anomaly',
+        kind: 'anomaly',
+        expr: 'histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[5m]))',
+        params: { sensitivity: 3 },
+      },
     ];
     const created = [];
     for (const b of bodies) {

@@ -12,7 +12,8 @@ import { percentile, type Benchmark, type BenchResult } from './harness.js';
 
 /** Prometheus 2.x's scrape request headers, sent to both exporters. */
 const SCRAPE_HEADERS = {
-  accept: 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+  accept:
+    'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
   'accept-encoding': 'gzip',
   'user-agent': 'Prometheus/2.42.0',
 };
@@ -31,7 +32,9 @@ function scrape(url: string, agent: HttpAgent): Promise<number> {
         if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
         else resolve(Number(process.hrtime.bigint() - t0) / 1e9);
       });
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -85,7 +88,16 @@ export const benchmark: Benchmark = {
       const vUrl = `http://127.0.0.1:${vPort}/metrics`;
       const nUrl = `http://127.0.0.1:${nPort}/metrics`;
       await waitReady(vigil, `http://127.0.0.1:${vPort}`);
-      for (let i = 0; i < 100 && !(await fetch(nUrl).then((r) => r.ok, () => false)); i++) await sleep(100);
+      for (
+        let i = 0;
+        i < 100 &&
+        !(await fetch(nUrl).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        i++
+      )
+        await sleep(100);
 
       // 1. Scrape latency, same client, sequential.
       const vLat = await scrapeLatencies(vUrl);
@@ -111,7 +123,8 @@ export const benchmark: Benchmark = {
       const own = await text(vUrl);
       const maxLoopDelay = eventLoopMaxSeconds(own);
       const cycles = Number(own.match(/^vigil_agent_collections_total\{collector="cpu"\} (\d+)/m)?.[1]);
-      const bucket = (le: string) => Number(own.match(new RegExp(`^vigil_agent_collection_event_loop_delay_seconds_bucket\\{le="${le}"\\} (\\d+)`, 'm'))?.[1]);
+      const bucket = (le: string) =>
+        Number(own.match(new RegExp(`^vigil_agent_collection_event_loop_delay_seconds_bucket\\{le="${le}"\\} (\\d+)`, 'm'))?.[1]);
       const cycleCount = Number(own.match(/^vigil_agent_collection_event_loop_delay_seconds_count (\d+)/m)?.[1]);
       const under5ms = (100 * bucket('0.005')) / cycleCount;
       const rss = v1;
@@ -132,7 +145,14 @@ export const benchmark: Benchmark = {
           { measure: 'scrape latency p50', unit: 'ms', vigil: vP50, anchor: nP50 },
           { measure: 'scrape latency p99', unit: 'ms', vigil: vP99, anchor: nP99, target: '≤ 0.2×', met: vP99 <= 0.2 * nP99 },
           { measure: 'CPU per minute (5 s sampling)', unit: 's/min', vigil: vCpu, anchor: nCpu, target: '≤ 1.5×', met: vCpu <= 1.5 * nCpu },
-          { measure: `RSS after ${cycles} cycles`, unit: 'MB', vigil: rssMb, anchor: nRss.rssBytes / 1e6, target: '≤ 55 MB', met: rssMb <= 55 },
+          {
+            measure: `RSS after ${cycles} cycles`,
+            unit: 'MB',
+            vigil: rssMb,
+            anchor: nRss.rssBytes / 1e6,
+            target: '≤ 55 MB',
+            met: rssMb <= 55,
+          },
           { measure: 'event-loop delay, max', unit: 'ms', vigil: ms(maxLoopDelay), target: '< 5 ms', met: ms(maxLoopDelay) < 5 },
           { measure: 'cycles with event-loop delay ≤ 5 ms', unit: '%', vigil: under5ms },
         ],

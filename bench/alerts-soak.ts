@@ -29,7 +29,10 @@ function tally(mails: CaughtMail[], kind: string): { perAlert: Map<string, numbe
   for (const m of mails) {
     if (m.parsed.headers.get('x-vigil-kind') !== kind) continue;
     ids.set(m.parsed.messageId ?? '', (ids.get(m.parsed.messageId ?? '') ?? 0) + 1);
-    for (const fp of String(m.parsed.headers.get('x-vigil-fingerprints') ?? '').split(',').filter(Boolean)) perAlert.set(fp, (perAlert.get(fp) ?? 0) + 1);
+    for (const fp of String(m.parsed.headers.get('x-vigil-fingerprints') ?? '')
+      .split(',')
+      .filter(Boolean))
+      perAlert.set(fp, (perAlert.get(fp) ?? 0) + 1);
   }
   return { perAlert, repeatedIds: [...ids.values()].reduce((n, c) => n + c - 1, 0) };
 }
@@ -47,15 +50,26 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
-    DATA_DIR: dir, ALERTS_PORT: String(port), ALERTS_HOST: '127.0.0.1', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'soak@example.com',
-    ALERTS_GROUP_WAIT_SECONDS: '1', ALERTS_RETRY_BASE_SECONDS: '0.5', ALERTS_RETRY_MAX_SECONDS: '2', ALERTS_RETRY_MAX_ATTEMPTS: '100000',
-    ALERTS_RESOLVE_TIMEOUT_SECONDS: String(RESOLVE_TIMEOUT), ALERTS_RESOLVED_RETENTION_SECONDS: '5',
+    DATA_DIR: dir,
+    ALERTS_PORT: String(port),
+    ALERTS_HOST: '127.0.0.1',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    ALERT_EMAIL_TO: 'soak@example.com',
+    ALERTS_GROUP_WAIT_SECONDS: '1',
+    ALERTS_RETRY_BASE_SECONDS: '0.5',
+    ALERTS_RETRY_MAX_SECONDS: '2',
+    ALERTS_RETRY_MAX_ATTEMPTS: '100000',
+    ALERTS_RESOLVE_TIMEOUT_SECONDS: String(RESOLVE_TIMEOUT),
+    ALERTS_RESOLVED_RETENTION_SECONDS: '5',
   };
   let child: Child | undefined;
   const rss: Array<{ t: number; bytes: number }> = [];
   const t0 = Date.now();
   const sampler = setInterval(() => {
-    rssBytes(child?.proc.pid).then((b) => b && rss.push({ t: Date.now() - t0, bytes: b })).catch(() => undefined);
+    rssBytes(child?.proc.pid)
+      .then((b) => b && rss.push({ t: Date.now() - t0, bytes: b }))
+      .catch(() => undefined);
   }, 250);
   const start = async () => {
     child = startVigil(['alerts'], env);
@@ -68,7 +82,14 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
     for (let i = 0; i < 10; i++, await sleep(200)) idleSamples.push((await rssBytes(child!.proc.pid)) ?? 0);
     const idle = percentile(idleSamples, 50);
 
-    const bodies = Array.from({ length: SOAK_ALERTS }, (_, j) => JSON.stringify([{ labels: { alertname: `Soak${j % 100}`, instance: `soak-${Math.floor(j / 100)}`, severity: 'warning' }, annotations: { summary: `soak alert ${j}` } }]));
+    const bodies = Array.from({ length: SOAK_ALERTS }, (_, j) =>
+      JSON.stringify([
+        {
+          labels: { alertname: `Soak${j % 100}`, instance: `soak-${Math.floor(j / 100)}`, severity: 'warning' },
+          annotations: { summary: `soak alert ${j}` },
+        },
+      ]),
+    );
     let next = 0;
     let accepted = 0;
     let retries = 0;
@@ -76,41 +97,58 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
     let smtpDown = false;
     let smtpUp = false;
     const tIngest = performance.now();
-    await Promise.all(Array.from({ length: CLIENTS }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++]!;
-        for (;;) {
-          const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) }).then(async (res) => (await res.arrayBuffer(), res.status), () => 0);
-          if (r === 200) break;
-          retries++;
-          await sleep(200);
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++]!;
+          for (;;) {
+            const r = await fetch(`${url}/api/v2/alerts`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body,
+              signal: AbortSignal.timeout(30_000),
+            }).then(
+              async (res) => (await res.arrayBuffer(), res.status),
+              () => 0,
+            );
+            if (r === 200) break;
+            retries++;
+            await sleep(200);
+          }
+          accepted++;
+          if (!smtpDown && accepted >= SOAK_ALERTS / 4) {
+            smtpDown = true;
+            smtp.down().catch((err: unknown) => console.error('could not stop the SMTP server', err));
+          }
+          if (!killed && accepted >= SOAK_ALERTS / 2) {
+            killed = true;
+            child!.proc.kill('SIGKILL');
+            await child!.exited;
+            await start();
+          }
+          if (!smtpUp && accepted >= (3 * SOAK_ALERTS) / 4) {
+            smtpUp = true;
+            await smtp.up();
+          }
         }
-        accepted++;
-        if (!smtpDown && accepted >= SOAK_ALERTS / 4) {
-          smtpDown = true;
-          smtp.down().catch((err: unknown) => console.error('could not stop the SMTP server', err));
-        }
-        if (!killed && accepted >= SOAK_ALERTS / 2) {
-          killed = true;
-          child!.proc.kill('SIGKILL');
-          await child!.exited;
-          await start();
-        }
-        if (!smtpUp && accepted >= (3 * SOAK_ALERTS) / 4) {
-          smtpUp = true;
-          await smtp.up();
-        }
-      }
-    }));
+      }),
+    );
     const ingestSeconds = (performance.now() - tIngest) / 1000;
 
-    await waitFor('every alert emailed as firing', () => tally(smtp.mails, 'firing').perAlert.size >= SOAK_ALERTS, 600_000, 1000).catch(() => undefined);
-    await waitFor('every alert resolved and pruned', async () => {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const current = [...text.matchAll(/^vigil_alerts_current\{state="\w+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
-      const pending = [...text.matchAll(/^vigil_alerts_outbox_pending\{channel="\w+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
-      return current === 0 && pending === 0;
-    }, 600_000, 1000).catch(() => undefined);
+    await waitFor('every alert emailed as firing', () => tally(smtp.mails, 'firing').perAlert.size >= SOAK_ALERTS, 600_000, 1000).catch(
+      () => undefined,
+    );
+    await waitFor(
+      'every alert resolved and pruned',
+      async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const current = [...text.matchAll(/^vigil_alerts_current\{state="\w+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        const pending = [...text.matchAll(/^vigil_alerts_outbox_pending\{channel="\w+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        return current === 0 && pending === 0;
+      },
+      600_000,
+      1000,
+    ).catch(() => undefined);
     const settledAt = Date.now() - t0;
     // Memory at the end, at rest: 10 s of samples after 30 s of quiet (the rssMB series shows the way down).
     await sleep(30_000);
@@ -126,18 +164,39 @@ export async function soakBench(): Promise<{ rows: BenchRow[]; details: Record<s
     const MB = 1024 * 1024;
     return {
       rows: [
-        { measure: `soak: ${SOAK_ALERTS} alerts, ${CLIENTS} clients, kill -9 + SMTP down midway`, unit: 'alerts/s', vigil: SOAK_ALERTS / ingestSeconds },
+        {
+          measure: `soak: ${SOAK_ALERTS} alerts, ${CLIENTS} clients, kill -9 + SMTP down midway`,
+          unit: 'alerts/s',
+          vigil: SOAK_ALERTS / ingestSeconds,
+        },
         { measure: 'soak: accepted alerts never emailed', unit: 'alerts', vigil: lost, target: '0', met: lost === 0 },
         { measure: 'soak: alerts emailed twice (firing)', unit: 'alerts', vigil: duplicated },
         { measure: 'soak: peak RSS', unit: 'MB', vigil: peak / MB },
-        { measure: 'soak: RSS once all delivered, resolved and pruned, vs idle', unit: 'MB', vigil: end / MB, anchor: idle / MB, target: '≤ 1.2×', met: end <= 1.2 * idle },
+        {
+          measure: 'soak: RSS once all delivered, resolved and pruned, vs idle',
+          unit: 'MB',
+          vigil: end / MB,
+          anchor: idle / MB,
+          target: '≤ 1.2×',
+          met: end <= 1.2 * idle,
+        },
       ],
       details: {
         soak: {
-          alerts: SOAK_ALERTS, clients: CLIENTS, ingestSeconds, retriedRequests: retries, resolveTimeoutSeconds: RESOLVE_TIMEOUT,
-          emails: smtp.mails.length, firingAlertsEmailed: firing.perAlert.size, resolvedAlertsEmailed: resolved.perAlert.size,
-          duplicatedFiring: duplicated, resentMessageIds: firing.repeatedIds + resolved.repeatedIds,
-          idleRssMB: idle / MB, peakRssMB: peak / MB, endRssMB: end / MB, settledAtSeconds: settledAt / 1000,
+          alerts: SOAK_ALERTS,
+          clients: CLIENTS,
+          ingestSeconds,
+          retriedRequests: retries,
+          resolveTimeoutSeconds: RESOLVE_TIMEOUT,
+          emails: smtp.mails.length,
+          firingAlertsEmailed: firing.perAlert.size,
+          resolvedAlertsEmailed: resolved.perAlert.size,
+          duplicatedFiring: duplicated,
+          resentMessageIds: firing.repeatedIds + resolved.repeatedIds,
+          idleRssMB: idle / MB,
+          peakRssMB: peak / MB,
+          endRssMB: end / MB,
+          settledAtSeconds: settledAt / 1000,
           rssMB: rss.filter((_, i) => i % 20 === 0).map((s) => [Math.round(s.t / 1000), Math.round(s.bytes / MB)]),
         },
       },

@@ -31,21 +31,26 @@ async function ingest(url: string, batch: number, concurrency: number, tag: stri
   for (let i = 0; i < INGEST_ALERTS; i += batch) {
     const alerts = [];
     for (let j = i; j < Math.min(INGEST_ALERTS, i + batch); j++) {
-      alerts.push({ labels: { alertname: `Bench${j % 100}`, instance: `${tag}-${Math.floor(j / 100)}`, severity: 'warning' }, annotations: { summary: `bench alert ${j}` } });
+      alerts.push({
+        labels: { alertname: `Bench${j % 100}`, instance: `${tag}-${Math.floor(j / 100)}`, severity: 'warning' },
+        annotations: { summary: `bench alert ${j}` },
+      });
     }
     requests.push(JSON.stringify(alerts));
   }
   let next = 0;
   let failed = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < requests.length) {
-      const body = requests[next++]!;
-      const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await r.arrayBuffer();
-      if (r.status !== 200) failed++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        const body = requests[next++]!;
+        const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await r.arrayBuffer();
+        if (r.status !== 200) failed++;
+      }
+    }),
+  );
   return { perSecond: INGEST_ALERTS / ((performance.now() - t0) / 1000), failed };
 }
 
@@ -57,18 +62,46 @@ async function ingestBench(): Promise<{ rows: BenchRow[]; details: Record<string
     const single = await ingest(url, 1, 64, 'single');
     const batched = await ingest(url, 100, 8, 'batched');
     const current = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { alerts: unknown[] };
-    const notified = await waitFor('every accepted alert in a webhook notification', () => {
-      const n = hook.received.reduce((s, r) => s + ((r.body as { alerts?: unknown[] }).alerts?.length ?? 0), 0);
-      return n >= 2 * INGEST_ALERTS ? n : undefined;
-    }, 300_000, 500);
+    const notified = await waitFor(
+      'every accepted alert in a webhook notification',
+      () => {
+        const n = hook.received.reduce((s, r) => s + ((r.body as { alerts?: unknown[] }).alerts?.length ?? 0), 0);
+        return n >= 2 * INGEST_ALERTS ? n : undefined;
+      },
+      300_000,
+      500,
+    );
     const lost = 2 * INGEST_ALERTS - current.alerts.length + single.failed + batched.failed;
     return {
       rows: [
-        { measure: 'ingest, 1 alert per request, 64 clients', unit: 'alerts/s', vigil: single.perSecond, target: '≥ 1000', met: single.perSecond >= 1000 },
-        { measure: 'ingest, 100 alerts per request, 8 clients', unit: 'alerts/s', vigil: batched.perSecond, target: '≥ 1000', met: batched.perSecond >= 1000 },
-        { measure: 'accepted alerts lost (state + webhook)', unit: 'alerts', vigil: lost + Math.max(0, 2 * INGEST_ALERTS - notified), target: '0', met: lost === 0 && notified === 2 * INGEST_ALERTS },
+        {
+          measure: 'ingest, 1 alert per request, 64 clients',
+          unit: 'alerts/s',
+          vigil: single.perSecond,
+          target: '≥ 1000',
+          met: single.perSecond >= 1000,
+        },
+        {
+          measure: 'ingest, 100 alerts per request, 8 clients',
+          unit: 'alerts/s',
+          vigil: batched.perSecond,
+          target: '≥ 1000',
+          met: batched.perSecond >= 1000,
+        },
+        {
+          measure: 'accepted alerts lost (state + webhook)',
+          unit: 'alerts',
+          vigil: lost + Math.max(0, 2 * INGEST_ALERTS - notified),
+          target: '0',
+          met: lost === 0 && notified === 2 * INGEST_ALERTS,
+        },
       ],
-      details: { alerts: 2 * INGEST_ALERTS, notificationsReceived: hook.received.length, alertsInNotifications: notified, fsyncPerAccepted: true },
+      details: {
+        alerts: 2 * INGEST_ALERTS,
+        notificationsReceived: hook.received.length,
+        alertsInNotifications: notified,
+        fsyncPerAccepted: true,
+      },
     };
   } finally {
     await child.stop();
@@ -88,7 +121,11 @@ async function startTarget(): Promise<{ port: number; set(trial: number, v: numb
   return {
     port: (server.address() as AddressInfo).port,
     set: (t, v) => (v === undefined ? values.delete(t) : values.set(t, v)),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -108,13 +145,32 @@ async function latencyBench(): Promise<{ rows: BenchRow[]; details: Record<strin
       scrape_configs: [{ job_name: 'bench', static_configs: [{ targets: [`127.0.0.1:${target.port}`] }] }],
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${am.port}`] }] }] },
     },
-    rules: { 'bench.yml': { groups: [{ name: 'bench', rules: [{ alert: 'BenchHigh', expr: 'bench_value > 80', labels: { severity: 'critical' } }] }] } },
+    rules: {
+      'bench.yml': {
+        groups: [{ name: 'bench', rules: [{ alert: 'BenchHigh', expr: 'bench_value > 80', labels: { severity: 'critical' } }] }],
+      },
+    },
   });
-  const alerts = await startAlertsChild(join(dir, 'alerts'), { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'vigil@example.com', PROMETHEUS_URL: prom.url });
+  const alerts = await startAlertsChild(join(dir, 'alerts'), {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    ALERT_EMAIL_TO: 'vigil@example.com',
+    PROMETHEUS_URL: prom.url,
+  });
   const rulesFile = join(dir, 'rules.yml');
-  await writeFile(rulesFile, `rules:\n  - id: bench-high\n    name: BenchHigh\n    kind: threshold\n    expr: bench_value\n    op: '>'\n    value: 80\n    frequency: ${SCRAPE}s\n    severity: critical\n`);
+  await writeFile(
+    rulesFile,
+    `rules:\n  - id: bench-high\n    name: BenchHigh\n    kind: threshold\n    expr: bench_value\n    op: '>'\n    value: 80\n    frequency: ${SCRAPE}s\n    severity: critical\n`,
+  );
   const analyticsPort = await freePort();
-  const analytics = startVigil(['analytics'], { DATA_DIR: join(dir, 'analytics'), ANALYTICS_PORT: String(analyticsPort), ANALYTICS_HOST: '127.0.0.1', PROMETHEUS_URL: prom.url, ALERTS_URL: alerts.url, ANALYTICS_RULES_FILE: rulesFile });
+  const analytics = startVigil(['analytics'], {
+    DATA_DIR: join(dir, 'analytics'),
+    ANALYTICS_PORT: String(analyticsPort),
+    ANALYTICS_HOST: '127.0.0.1',
+    PROMETHEUS_URL: prom.url,
+    ALERTS_URL: alerts.url,
+    ANALYTICS_RULES_FILE: rulesFile,
+  });
   const vigil: number[] = [];
   const stock: number[] = [];
   try {
@@ -125,8 +181,21 @@ async function latencyBench(): Promise<{ rows: BenchRow[]; details: Record<strin
       const seen = smtp.mails.length;
       target.set(trial, 95);
       const t0 = Date.now();
-      const v = await waitFor(`Vigil's email for trial ${trial}`, () => smtp.mails.slice(seen).find((m) => m.parsed.headers.get('x-vigil-kind') === 'firing'), 120_000, 50);
-      const s = await waitFor(`Alertmanager's email for trial ${trial}`, () => smtp.mails.slice(seen).find((m) => (m.parsed.subject ?? '').includes('FIRING') && (m.parsed.subject ?? '').includes(String(trial))), 180_000, 50);
+      const v = await waitFor(
+        `Vigil's email for trial ${trial}`,
+        () => smtp.mails.slice(seen).find((m) => m.parsed.headers.get('x-vigil-kind') === 'firing'),
+        120_000,
+        50,
+      );
+      const s = await waitFor(
+        `Alertmanager's email for trial ${trial}`,
+        () =>
+          smtp.mails
+            .slice(seen)
+            .find((m) => (m.parsed.subject ?? '').includes('FIRING') && (m.parsed.subject ?? '').includes(String(trial))),
+        180_000,
+        50,
+      );
       vigil.push((v.at - t0) / 1000);
       stock.push((s.at - t0) / 1000);
       target.set(trial, undefined);
@@ -143,8 +212,22 @@ async function latencyBench(): Promise<{ rows: BenchRow[]; details: Record<strin
   const vp = percentile(vigil, 50);
   const sp = percentile(stock, 50);
   return {
-    rows: [{ measure: `threshold crossing → email, median of ${TRIALS} (scrape/eval ${SCRAPE} s)`, unit: 's', vigil: vp, anchor: sp, target: '≤ 0.5×', met: vp <= 0.5 * sp }],
-    details: { vigilSeconds: vigil, stockSeconds: stock, vigilPath: 'agent-like target → Prometheus → vigil analytics (threshold rule, 5 s) → vigil alerts (group wait 5 s) → SMTP', stockPath: 'same target → Prometheus rule (5 s evaluation) → Alertmanager (default timings: group_wait 30 s) → SMTP' },
+    rows: [
+      {
+        measure: `threshold crossing → email, median of ${TRIALS} (scrape/eval ${SCRAPE} s)`,
+        unit: 's',
+        vigil: vp,
+        anchor: sp,
+        target: '≤ 0.5×',
+        met: vp <= 0.5 * sp,
+      },
+    ],
+    details: {
+      vigilSeconds: vigil,
+      stockSeconds: stock,
+      vigilPath: 'agent-like target → Prometheus → vigil analytics (threshold rule, 5 s) → vigil alerts (group wait 5 s) → SMTP',
+      stockPath: 'same target → Prometheus rule (5 s evaluation) → Alertmanager (default timings: group_wait 30 s) → SMTP',
+    },
   };
 }
 
@@ -157,7 +240,8 @@ const PARTS = (process.env.BENCH_ALERTS_PARTS ?? 'ingest,latency,soak').split(',
  */
 export const benchmark: Benchmark = {
   name: 'alerts',
-  description: 'alerts service: ingest throughput (none lost), threshold-crossing-to-email latency vs Prometheus rule → Alertmanager (default timings), and a soak with kill -9 and an SMTP outage',
+  description:
+    'alerts service: ingest throughput (none lost), threshold-crossing-to-email latency vs Prometheus rule → Alertmanager (default timings), and a soak with kill -9 and an SMTP outage',
   async run(): Promise<BenchResult> {
     // Other work on the machine changes the throughput figures; the load average says how much there was.
     const loadBefore = loadavg()[0];
@@ -166,7 +250,10 @@ export const benchmark: Benchmark = {
       PARTS.includes('latency') ? await latencyBench() : undefined,
       PARTS.includes('soak') ? await soakBench() : undefined,
     ].filter((p) => p !== undefined);
-    const details = Object.assign({ loadAverage1m: { before: loadBefore, after: loadavg()[0] }, cpus: cpus().length }, ...parts.map((p) => p.details)) as Record<string, unknown>;
+    const details = Object.assign(
+      { loadAverage1m: { before: loadBefore, after: loadavg()[0] }, cpus: cpus().length },
+      ...parts.map((p) => p.details),
+    ) as Record<string, unknown>;
     return { name: 'alerts', anchorName: 'Prometheus+Alertmanager', rows: parts.flatMap((p) => p.rows), details };
   },
 };

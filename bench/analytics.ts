@@ -21,7 +21,7 @@ const FAST_WINDOW = { lookback: '5m', horizon: '15m', points: 10, minConfidence:
 
 function lcg(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296) - 0.5;
+  return () => (s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296 - 0.5;
 }
 
 function median(xs: number[]): number {
@@ -49,7 +49,8 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
  */
 export const benchmark: Benchmark = {
   name: 'analytics',
-  description: 'forecast rule (with and without a 5-minute window) over 1k and 10k series vs Prometheus predict_linear over the same series (median of 7, same run)',
+  description:
+    'forecast rule (with and without a 5-minute window) over 1k and 10k series vs Prometheus predict_linear over the same series (median of 7, same run)',
   async run() {
     const end = Math.floor(Date.now() / 1000 / 60) * 60 - 120;
     const start = end - LOOKBACK;
@@ -61,7 +62,11 @@ export const benchmark: Benchmark = {
       const slope = i % 20 === 0 ? 10 / 3600 : 0;
       const samples: Array<[number, number]> = [];
       for (let t = start; t <= end; t += SCRAPE) samples.push([t, Math.round((50 + slope * (t - start) + 4 * noise()) * 100) / 100]);
-      series.push({ name: 'bench_disk_usage_percent', labels: { instance: `host-${i}:9101`, set: i < 1_000 ? 'small' : 'large' }, samples });
+      series.push({
+        name: 'bench_disk_usage_percent',
+        labels: { instance: `host-${i}:9101`, set: i < 1_000 ? 'small' : 'large' },
+        samples,
+      });
     }
     const prom = await startPrometheus({ backfill: series });
     const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-analytics-'));
@@ -78,17 +83,45 @@ export const benchmark: Benchmark = {
     try {
       const rulesFile = join(dir, 'rules.yml');
       const selectors: Record<number, string> = { 1_000: 'bench_disk_usage_percent{set="small"}', 10_000: 'bench_disk_usage_percent' };
-      await writeFile(rulesFile, stringify({
-        rules: SIZES.flatMap((n) => [
-          { id: `forecast-${n}`, name: `Forecast${n}`, kind: 'forecast', expr: selectors[n], model: 'theil-sen', lookback: '1h', horizon: '4h', threshold: 85 },
-          // The shipped rules' shape: the long window plus a five-minute one for fast trouble.
-          { id: `windows-${n}`, name: `Windows${n}`, kind: 'forecast', expr: selectors[n], model: 'theil-sen', lookback: '1h', horizon: '4h', threshold: 85, windows: [FAST_WINDOW] },
-        ]),
-      }));
+      await writeFile(
+        rulesFile,
+        stringify({
+          rules: SIZES.flatMap((n) => [
+            {
+              id: `forecast-${n}`,
+              name: `Forecast${n}`,
+              kind: 'forecast',
+              expr: selectors[n],
+              model: 'theil-sen',
+              lookback: '1h',
+              horizon: '4h',
+              threshold: 85,
+            },
+            // The shipped rules' shape: the long window plus a five-minute one for fast trouble.
+            {
+              id: `windows-${n}`,
+              name: `Windows${n}`,
+              kind: 'forecast',
+              expr: selectors[n],
+              model: 'theil-sen',
+              lookback: '1h',
+              horizon: '4h',
+              threshold: 85,
+              windows: [FAST_WINDOW],
+            },
+          ]),
+        }),
+      );
       const config = loadConfig({ PROMETHEUS_URL: prom.url, ALERTS_URL: alertsUrl, DATA_DIR: dir, ANALYTICS_RULES_FILE: rulesFile });
       const svc = await createApp(config, { logger: createLogger('bench', 'silent') });
       const client = createPrometheusClient({ url: prom.url, compression: false });
-      for (const [n, kind] of SIZES.flatMap((n) => [[n, 'forecast'], [n, 'windows']] as const)) {
+      for (const [n, kind] of SIZES.flatMap(
+        (n) =>
+          [
+            [n, 'forecast'],
+            [n, 'windows'],
+          ] as const,
+      )) {
         const id = `${kind}-${n}`;
         const pl = `predict_linear(${selectors[n]}[1h], 14400)`;
         const anchor = () => client.query(pl, { time: end });
@@ -109,11 +142,24 @@ export const benchmark: Benchmark = {
         if (rt.health !== 'ok') throw new Error(`${id} failed: ${rt.lastError}`);
         const firing = [...rt.states.values()].filter((s) => s.phase === 'firing').length;
         const fitted = rt.forecasts.filter((f) => f.forecast.ok).length;
-        details[kind === 'forecast' ? `series${n}` : `windows${n}`] = { forecasts: rt.forecasts.length, fittedRobustly: fitted, firing, vigilMs: v, predictLinearMs: a };
+        details[kind === 'forecast' ? `series${n}` : `windows${n}`] = {
+          forecasts: rt.forecasts.length,
+          fittedRobustly: fitted,
+          firing,
+          vigilMs: v,
+          predictLinearMs: a,
+        };
         const vm = median(v);
         const am = median(a);
         const what = kind === 'forecast' ? 'forecast rule' : 'forecast rule + 5 min window';
-        rows.push({ measure: `${what}, ${n.toLocaleString('en')} series`, unit: 'ms', vigil: vm, anchor: am, target: '≤ 2×', met: vm / am <= 2 });
+        rows.push({
+          measure: `${what}, ${n.toLocaleString('en')} series`,
+          unit: 'ms',
+          vigil: vm,
+          anchor: am,
+          target: '≤ 2×',
+          met: vm / am <= 2,
+        });
         if (kind === 'windows') {
           // Warm: the 1 h window's blocks come from the block cache (they move every 5 min; the rule runs
           // every 30 s for its short window), only the 5-minute window is fetched.
@@ -124,7 +170,14 @@ export const benchmark: Benchmark = {
           for (let r = 0; r < REPS; r++) warm.push(await timed(() => svc.engine.evaluate(id, warmAt)));
           const wm = median(warm);
           (details[`windows${n}`] as Record<string, unknown>).warmMs = warm;
-          rows.push({ measure: `${what}, ${n.toLocaleString('en')} series, long window cached`, unit: 'ms', vigil: wm, anchor: am, target: '≤ 2×', met: wm / am <= 2 });
+          rows.push({
+            measure: `${what}, ${n.toLocaleString('en')} series, long window cached`,
+            unit: 'ms',
+            vigil: wm,
+            anchor: am,
+            target: '≤ 2×',
+            met: wm / am <= 2,
+          });
         }
       }
       await svc.close();

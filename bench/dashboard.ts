@@ -65,7 +65,8 @@ async function dashboardViews(url: string): Promise<number> {
 
 async function broadcastSeconds(url: string): Promise<{ sum: number; count: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const get = (s: string) => Number(text.match(new RegExp(`^vigil_dashboard_broadcast_duration_seconds_${s}\\{event="delta"\\} (\\S+)`, 'm'))?.[1] ?? 0);
+  const get = (s: string) =>
+    Number(text.match(new RegExp(`^vigil_dashboard_broadcast_duration_seconds_${s}\\{event="delta"\\} (\\S+)`, 'm'))?.[1] ?? 0);
   return { sum: get('sum'), count: get('count') };
 }
 
@@ -85,8 +86,14 @@ export const benchmark: Benchmark = {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const dash = startVigil(['dashboard'], {
-      DATA_DIR: dir, DASHBOARD_PORT: String(port), DASHBOARD_HOST: '127.0.0.1', PROMETHEUS_URL: proxy.url,
-      ANALYTICS_URL: 'http://127.0.0.1:1', ALERTS_URL: 'http://127.0.0.1:1', DASHBOARD_REFRESH_SECONDS: String(STEP), LOG_LEVEL: 'error',
+      DATA_DIR: dir,
+      DASHBOARD_PORT: String(port),
+      DASHBOARD_HOST: '127.0.0.1',
+      PROMETHEUS_URL: proxy.url,
+      ANALYTICS_URL: 'http://127.0.0.1:1',
+      ALERTS_URL: 'http://127.0.0.1:1',
+      DASHBOARD_REFRESH_SECONDS: String(STEP),
+      LOG_LEVEL: 'error',
     });
     try {
       await waitReady(dash, url);
@@ -127,11 +134,16 @@ export const benchmark: Benchmark = {
       const rssAfterChurn2 = (await cycle(CYCLES)).rss;
 
       // 3. CLIENTS at once on the same server view, spread over client threads.
-      const workers = Array.from({ length: THREADS }, () => new Worker(new URL('./dashboard-clients.js', import.meta.url), { workerData: { url, count: CLIENTS / THREADS, instance: HOST } }));
-      const reply = (w: Worker) => new Promise<Record<string, unknown>>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-      });
+      const workers = Array.from(
+        { length: THREADS },
+        () =>
+          new Worker(new URL('./dashboard-clients.js', import.meta.url), { workerData: { url, count: CLIENTS / THREADS, instance: HOST } }),
+      );
+      const reply = (w: Worker) =>
+        new Promise<Record<string, unknown>>((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        });
       await Promise.all(workers.map(reply));
       const rssClientsIdle = (await procUsage(pid)).rssBytes;
       const u0 = await procUsage(pid);
@@ -167,14 +179,32 @@ export const benchmark: Benchmark = {
         anchorName: 'one query set per client',
         rows: [
           { measure: 'Prometheus queries per poll interval, 1 client', unit: 'queries', vigil: single },
-          { measure: `Prometheus queries per poll interval, ${CLIENTS} clients`, unit: 'queries', vigil: many, anchor: single * CLIENTS, target: '= 1 client', met: many === single },
-          { measure: `Prometheus CPU, ${CLIENTS} clients`, unit: '% core', vigil: promCpuMany * 100, anchor: promCpuSingle * 100 * CLIENTS },
+          {
+            measure: `Prometheus queries per poll interval, ${CLIENTS} clients`,
+            unit: 'queries',
+            vigil: many,
+            anchor: single * CLIENTS,
+            target: '= 1 client',
+            met: many === single,
+          },
+          {
+            measure: `Prometheus CPU, ${CLIENTS} clients`,
+            unit: '% core',
+            vigil: promCpuMany * 100,
+            anchor: promCpuSingle * 100 * CLIENTS,
+          },
           { measure: 'push → receipt delay p50', unit: 'ms', vigil: p50 },
           { measure: 'push → receipt delay p99', unit: 'ms', vigil: p99, target: '≤ 100 ms', met: p99 <= 100 },
           { measure: `server fan-out per push to ${CLIENTS} sockets`, unit: 'ms', vigil: broadcastMs },
           { measure: `dashboard CPU, ${CLIENTS} clients`, unit: '% core', vigil: dashCpu },
           { measure: `dashboard RSS, ${CLIENTS} clients`, unit: 'MB', vigil: rssClientsIdle / 1e6 },
-          { measure: `RSS after ${CYCLES} connect/watch/disconnect cycles vs before (after ${CYCLES} warm-up cycles)`, unit: '×', vigil: rssRatio, target: '≤ 1.10×', met: rssRatio <= 1.1 },
+          {
+            measure: `RSS after ${CYCLES} connect/watch/disconnect cycles vs before (after ${CYCLES} warm-up cycles)`,
+            unit: '×',
+            vigil: rssRatio,
+            target: '≤ 1.10×',
+            met: rssRatio <= 1.1,
+          },
           { measure: `RSS after ${2 * CYCLES} cycles vs before (same start)`, unit: '×', vigil: rssAfterChurn2 / rssStart },
           { measure: 'RSS after the warm-up vs cold (one client)', unit: '×', vigil: rssStart / rssCold },
         ],
@@ -197,7 +227,7 @@ export const benchmark: Benchmark = {
           deltaBytes: results[0]?.deltaBytes,
           loadAverage1mDuringRun: loadavg()[0],
           prometheusCpuSingleCore: promCpuSingle,
-          note: 'clients run in the bench process on the same 2-core machine as the dashboard and Prometheus; the anchor multiplies one client\'s cost by the number of clients (a dashboard that queried per client)',
+          note: "clients run in the bench process on the same 2-core machine as the dashboard and Prometheus; the anchor multiplies one client's cost by the number of clients (a dashboard that queried per client)",
         },
       };
     } finally {

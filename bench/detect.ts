@@ -83,14 +83,18 @@ export const benchmark: Benchmark = {
     const out = await mkdtemp(join(tmpdir(), 'vigil-bench-detect-'));
     try {
       const t0 = performance.now();
-      const { stdout } = await run(process.execPath, [join(root, 'dist', 'cli.js'), 'detect', '--input', dir, '--output', out], { maxBuffer: 64 << 20 });
+      const { stdout } = await run(process.execPath, [join(root, 'dist', 'cli.js'), 'detect', '--input', dir, '--output', out], {
+        maxBuffer: 64 << 20,
+      });
       const wallMs = performance.now() - t0;
       const perK = Number(/detector ([\d.]+) ms per 1,000 rows/.exec(stdout)?.[1] ?? NaN);
       const scores = await scoreOutputs(files, out);
       const std = normalise(scores.standard, NAB_PROFILES.standard);
       const lowFp = normalise(scores.reward_low_FP_rate, NAB_PROFILES.reward_low_FP_rate);
       const lowFn = normalise(scores.reward_low_FN_rate, NAB_PROFILES.reward_low_FN_rate);
-      process.stdout.write(`${'detector'.padEnd(20)} ${'std'.padStart(6)} ${'low FP'.padStart(6)} ${'low FN'.padStart(6)}\n${publishedTable({ standard: std, lowFp, lowFn })}\n`);
+      process.stdout.write(
+        `${'detector'.padEnd(20)} ${'std'.padStart(6)} ${'low FP'.padStart(6)} ${'low FN'.padStart(6)}\n${publishedTable({ standard: std, lowFp, lowFn })}\n`,
+      );
       const counts = scores.standard.reduce((a, s) => ({ tp: a.tp + s.tp, fp: a.fp + s.fp, fn: a.fn + s.fn }), { tp: 0, fp: 0, fn: 0 });
       const best = PUBLISHED[0]!;
       const rows: BenchRow[] = [
@@ -113,7 +117,9 @@ export const benchmark: Benchmark = {
           files: files.length,
           windows: counts.tp + counts.fn,
           detections: counts,
-          published: Object.fromEntries(PUBLISHED.map(([n, a, b, c]) => [n, { standard: a, reward_low_FP_rate: b, reward_low_FN_rate: c }])),
+          published: Object.fromEntries(
+            PUBLISHED.map(([n, a, b, c]) => [n, { standard: a, reward_low_FP_rate: b, reward_low_FN_rate: c }]),
+          ),
           vigil: { standard: std, reward_low_FP_rate: lowFp, reward_low_FN_rate: lowFn },
           detectWallSeconds: wallMs / 1000,
           forecastPoints: fq.points,
@@ -130,5 +136,7 @@ export const benchmark: Benchmark = {
 /** publishedTable renders the published detectors beside Vigil's scores. */
 function publishedTable(v: { standard: number; lowFp: number; lowFn: number }): string {
   const rows = [['Vigil (this run)', v.standard, v.lowFp, v.lowFn] as const, ...PUBLISHED];
-  return rows.map(([n, a, b, c]) => `${n.padEnd(20)} ${a.toFixed(1).padStart(6)} ${b.toFixed(1).padStart(6)} ${c.toFixed(1).padStart(6)}`).join('\n');
+  return rows
+    .map(([n, a, b, c]) => `${n.padEnd(20)} ${a.toFixed(1).padStart(6)} ${b.toFixed(1).padStart(6)} ${c.toFixed(1).padStart(6)}`)
+    .join('\n');
 }

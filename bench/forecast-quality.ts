@@ -23,7 +23,10 @@ interface ForecastTally {
 
 /** What is measured: the detector's own forecast and the regressions over the trailing hour, then forecast rules as they run. */
 export const FORECASTS = ['seasonal', 'theil-sen', 'linear', 'polynomial', 'rule theil-sen', 'rule seasonal'] as const;
-const RULE_MODELS: Array<[string, ForecastModel]> = [['rule theil-sen', 'theil-sen'], ['rule seasonal', 'seasonal']];
+const RULE_MODELS: Array<[string, ForecastModel]> = [
+  ['rule theil-sen', 'theil-sen'],
+  ['rule seasonal', 'seasonal'],
+];
 
 /** A forecast rule with the schema's defaults (6 h lookback in 12 block means), 1 h ahead, in the given model. */
 function ruleOf(model: ForecastModel): ForecastRuleSpec {
@@ -35,7 +38,14 @@ function ruleOf(model: ForecastModel): ForecastRuleSpec {
  * lookback/points block `(end − step, end]`, ends aligned to multiples of the step, placed at the
  * middle of its block (analytics/query/forecast-query.ts).
  */
-function blockMeans(t: number[], v: number[], upto: number, now: number, lookback: number, points: number): { times: number[]; values: number[] } {
+function blockMeans(
+  t: number[],
+  v: number[],
+  upto: number,
+  now: number,
+  lookback: number,
+  points: number,
+): { times: number[]; values: number[] } {
   const step = Math.max(1, Math.ceil(lookback / points));
   const last = Math.floor(now / step) * step;
   const times: number[] = [];
@@ -91,12 +101,24 @@ function forecastQuality(f: NabFile): ForecastTally {
     const ys = f.values.slice(from, i + 1);
     if (xs.length < 4) continue;
     // The baseline: an ordinary-least-squares line over the trailing hour, as predict_linear computes.
-    const ols = fitModel('linear', xs.map((x) => (x - t[i]!) / HOUR), ys);
+    const ols = fitModel(
+      'linear',
+      xs.map((x) => (x - t[i]!) / HOUR),
+      ys,
+    );
     const horizon = t[j]! - t[i]!;
     const preds: Record<string, { value: number; lower: number; upper: number }> = {};
     preds.seasonal = d.forecast(t[j]!);
     for (const m of ['theil-sen', 'linear', 'polynomial'] as const) {
-      const r = forecastSeries(xs, ys, { model: m, horizonSeconds: horizon, threshold: Infinity, op: '>', minConfidence: 0.9, now: t[i]!, minPoints: 4 });
+      const r = forecastSeries(xs, ys, {
+        model: m,
+        horizonSeconds: horizon,
+        threshold: Infinity,
+        op: '>',
+        minConfidence: 0.9,
+        now: t[i]!,
+        minPoints: 4,
+      });
       if (r.ok) preds[m] = r;
     }
     // Forecast rules: the rule's block means and options, the seasonal profile as the engine builds it.
@@ -104,13 +126,20 @@ function forecastQuality(f: NabFile): ForecastTally {
     const profile = seasonalProfile(rd, horizon, w.lookbackSeconds);
     let usedSeasonal = false;
     for (const [name, rule] of rules) {
-      const o = { ...windowOptions(rule, { ...w, horizonSeconds: horizon }, t[i]!), ...(typeof profile === 'string' ? { profileProblem: profile } : { profile }) };
+      const o = {
+        ...windowOptions(rule, { ...w, horizonSeconds: horizon }, t[i]!),
+        ...(typeof profile === 'string' ? { profileProblem: profile } : { profile }),
+      };
       const r = forecastSeries(blocks.times, blocks.values, o);
       if (!r.ok) continue;
       preds[name] = r;
       if (r.model === 'seasonal') usedSeasonal = true;
     }
-    if (Object.values(preds).some((p) => !Number.isFinite(p.value) || !Number.isFinite(p.lower)) || Object.keys(preds).length < FORECASTS.length) continue;
+    if (
+      Object.values(preds).some((p) => !Number.isFinite(p.value) || !Number.isFinite(p.lower)) ||
+      Object.keys(preds).length < FORECASTS.length
+    )
+      continue;
     tally.count++;
     if (usedSeasonal) tally.seasonal++;
     tally.err.ols! += Math.abs(ols.predict(horizon / HOUR) - actual);
@@ -152,6 +181,10 @@ export function forecastQualityRows(files: NabFile[]): { rows: BenchRow[]; point
   }
   const points = tallies.reduce((a, x) => a + x.count, 0);
   const seasonalShare = tallies.reduce((a, x) => a + x.seasonal, 0) / Math.max(1, points);
-  rows.push({ measure: 'rule seasonal: forecasts made by the seasonal model (rest: Theil–Sen fallback)', unit: '%', vigil: 100 * seasonalShare });
+  rows.push({
+    measure: 'rule seasonal: forecasts made by the seasonal model (rest: Theil–Sen fallback)',
+    unit: '%',
+    vigil: 100 * seasonalShare,
+  });
   return { rows, points, seasonalShare };
 }

@@ -54,8 +54,13 @@ function fmt(n: number | undefined): string {
 export function formatTable(r: BenchResult): string {
   const head = ['measure', 'unit', 'vigil', r.anchorName ?? 'anchor', 'ratio', 'target', 'met'];
   const rows = r.rows.map((row) => [
-    row.measure, row.unit, fmt(row.vigil), fmt(row.anchor), row.anchor === undefined ? '—' : `${fmt(ratio(row))}×`,
-    row.target ?? '—', row.met === undefined ? '—' : row.met ? 'yes' : 'NO',
+    row.measure,
+    row.unit,
+    fmt(row.vigil),
+    fmt(row.anchor),
+    row.anchor === undefined ? '—' : `${fmt(ratio(row))}×`,
+    row.target ?? '—',
+    row.met === undefined ? '—' : row.met ? 'yes' : 'NO',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r2) => r2[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');

@@ -15,12 +15,17 @@ export function envNumber(opts: { min?: number; max?: number; int?: boolean; wha
     if (s === undefined) return undefined;
     const n = Number(s);
     const bad =
-      !Number.isFinite(n) || (opts.int && !Number.isInteger(n)) ||
-      (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max);
+      !Number.isFinite(n) ||
+      (opts.int && !Number.isInteger(n)) ||
+      (opts.min !== undefined && n < opts.min) ||
+      (opts.max !== undefined && n > opts.max);
     if (bad) {
       const range =
-        opts.min !== undefined && opts.max !== undefined ? ` between ${opts.min} and ${opts.max}`
-          : opts.min !== undefined ? ` of at least ${opts.min}` : '';
+        opts.min !== undefined && opts.max !== undefined
+          ? ` between ${opts.min} and ${opts.max}`
+          : opts.min !== undefined
+            ? ` of at least ${opts.min}`
+            : '';
       ctx.addIssue({ code: 'custom', message: `expected ${what}${range}, got ${JSON.stringify(s)}` });
       return z.NEVER;
     }
@@ -65,7 +70,10 @@ export function envUrlList() {
   return z.preprocess(blankToUndefined, z.string().optional()).transform((s, ctx) => {
     if (s === undefined) return undefined;
     const out: string[] = [];
-    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       try {
         const u = new URL(part);
         if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
@@ -103,9 +111,7 @@ export function envEnum<T extends string>(values: readonly [T, ...T[]]) {
 export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env): z.output<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
-    const msg = result.error.issues
-      .map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)
-      .join('; ');
+    const msg = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`).join('; ');
     throw new ConfigError(msg);
   }
   return result.data;

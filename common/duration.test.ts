@@ -25,14 +25,33 @@ describe('Prometheus durations', () => {
 describe('durations for people', () => {
   it('writes the largest unit and the next one unless it is zero', () => {
     const cases: Array<[number, string]> = [
-      [0, '0 s'], [-5, '0 s'], [0.4, '0 s'], [45, '45 s'], [59.6, '1 min'], [60, '1 min'], [200, '3 min 20 s'],
-      [3600, '1 h'], [3720, '1 h 2 min'], [7500, '2 h 5 min'], [86_400, '1 d'], [93_784, '1 d 2 h'], [30 * 86_400, '30 d'],
+      [0, '0 s'],
+      [-5, '0 s'],
+      [0.4, '0 s'],
+      [45, '45 s'],
+      [59.6, '1 min'],
+      [60, '1 min'],
+      [200, '3 min 20 s'],
+      [3600, '1 h'],
+      [3720, '1 h 2 min'],
+      [7500, '2 h 5 min'],
+      [86_400, '1 d'],
+      [93_784, '1 d 2 h'],
+      [30 * 86_400, '30 d'],
     ];
     for (const [s, text] of cases) expect([s, formatHumanDuration(s)]).toEqual([s, text]);
   });
   it('writes one rounded unit for a prediction ("in about …")', () => {
     const cases: Array<[number, string]> = [
-      [0, '0 s'], [89, '89 s'], [90, '2 min'], [5399, '90 min'], [5400, '1.5 h'], [9000, '2.5 h'], [172_799, '48.0 h'], [172_800, '2.0 d'], [3.5 * 86_400, '3.5 d'],
+      [0, '0 s'],
+      [89, '89 s'],
+      [90, '2 min'],
+      [5399, '90 min'],
+      [5400, '1.5 h'],
+      [9000, '2.5 h'],
+      [172_799, '48.0 h'],
+      [172_800, '2.0 d'],
+      [3.5 * 86_400, '3.5 d'],
     ];
     for (const [s, text] of cases) expect([s, formatHumanDuration(s, { precision: 'about' })]).toEqual([s, text]);
   });

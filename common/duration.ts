@@ -24,7 +24,12 @@ export function formatPromDuration(seconds: number): string {
   if (ms % 1000 !== 0) return `${ms}ms`;
   let s = ms / 1000;
   let out = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(s / size);
     if (n > 0) {
       out += `${n}${unit}`;
@@ -44,7 +49,12 @@ export interface HumanDurationOptions {
   precision?: 'exact' | 'about';
 }
 
-const HUMAN_UNITS = [['d', 86_400], ['h', 3600], ['min', 60], ['s', 1]] as const;
+const HUMAN_UNITS = [
+  ['d', 86_400],
+  ['h', 3600],
+  ['min', 60],
+  ['s', 1],
+] as const;
 
 /** formatHumanDuration renders seconds for people, in the units every Vigil text uses: s, min, h, d. */
 export function formatHumanDuration(seconds: number, opts: HumanDurationOptions = {}): string {

@@ -40,8 +40,11 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then((code) => process.exit(code), (err: Error) => {
-    console.error(`healthcheck: ${err.message}`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      console.error(`healthcheck: ${err.message}`);
+      process.exit(1);
+    },
+  );
 }

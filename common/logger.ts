@@ -4,8 +4,20 @@ export type { Logger };
 
 /** Paths that may hold secrets; pino replaces them with "[redacted]" wherever they appear in a log line. */
 const REDACT = [
-  'password', '*.password', 'pass', '*.pass', 'token', '*.token', 'authorization', '*.authorization',
-  'headers.authorization', 'req.headers.authorization', 'smtpPassword', '*.smtpPassword', 'auth', '*.auth',
+  'password',
+  '*.password',
+  'pass',
+  '*.pass',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'smtpPassword',
+  '*.smtpPassword',
+  'auth',
+  '*.auth',
 ];
 
 /**

@@ -42,7 +42,8 @@ afterAll(async () => {
   await prom?.stop();
 });
 
-const get = (path: string, init: RequestInit = {}) => fetch(`${dash.url}${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
+const get = (path: string, init: RequestInit = {}) =>
+  fetch(`${dash.url}${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
 const direct = (path: string, init?: RequestInit) => fetch(`${prom.url}${path}`, init);
 
 /** rawRequest sends a path exactly as written (fetch would normalise `..` away). */
@@ -60,7 +61,7 @@ function rawRequest(method: string, path: string): Promise<{ status: number; bod
 }
 
 describe('read-only Prometheus proxy', () => {
-  it('passes query, query_range, series, labels, label values, metadata and build info with Prometheus\'s own answer', async () => {
+  it("passes query, query_range, series, labels, label values, metadata and build info with Prometheus's own answer", async () => {
     const t = now - 60;
     const q = encodeURIComponent('cpu_usage_percent{instance="host-a:9101"}');
     const paths = [
@@ -80,18 +81,26 @@ describe('read-only Prometheus proxy', () => {
       expect({ p, status: via.status }).toEqual({ p, status: want.status });
       expect(await via.json()).toEqual(await want.json());
     }
-    const body = (await (await get(`/api/prometheus/v1/query?query=${q}&time=${t}`)).json()) as { data: { result: Array<{ value: [number, string] }> } };
+    const body = (await (await get(`/api/prometheus/v1/query?query=${q}&time=${t}`)).json()) as {
+      data: { result: Array<{ value: [number, string] }> };
+    };
     expect(Number(body.data.result[0]?.value[1])).toBeGreaterThan(0);
   });
 
   it('passes POST form queries and the targets list', async () => {
     const form = new URLSearchParams({ query: 'max(disk_usage_percent)', time: String(now - 60) });
-    const via = await get('/api/prometheus/v1/query', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const via = await get('/api/prometheus/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     const want = await direct('/api/v1/query', { method: 'POST', body: form });
     expect(via.status).toBe(200);
     expect(await via.json()).toEqual(await want.json());
     const targets = await waitFor('the target to be discovered', async () => {
-      const b = (await (await get('/api/prometheus/v1/targets')).json()) as { data: { activeTargets: Array<{ labels: Record<string, string> }> } };
+      const b = (await (await get('/api/prometheus/v1/targets')).json()) as {
+        data: { activeTargets: Array<{ labels: Record<string, string> }> };
+      };
       return b.data.activeTargets.length ? b.data.activeTargets : undefined;
     });
     expect(targets.map((x) => x.labels.instance)).toEqual(['host-down:9101']);
@@ -138,16 +147,28 @@ describe('read-only Prometheus proxy', () => {
     expect(err.error.message).toMatch(/at most 11000/);
     const dur = await get(`/api/prometheus/v1/query_range?query=${q}&start=${now - 86_400}&end=${now}&step=1h`);
     expect(dur.status).toBe(200);
-    const long = await get('/api/prometheus/v1/query', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: `${'x'.repeat(20_000)}` }) });
+    const long = await get('/api/prometheus/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query: `${'x'.repeat(20_000)}` }),
+    });
     expect(((await long.json()) as ErrorBody).error.code).toBe('QUERY_TOO_LARGE');
-    const huge = await get('/api/prometheus/v1/query', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${'y'.repeat(100_000)}` });
+    const huge = await get('/api/prometheus/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `query=${'y'.repeat(100_000)}`,
+    });
     expect(huge.status).toBe(413);
   });
 });
 
 describe('dashboard REST', () => {
   it('lists servers from targets, vigil_agent_info and registrations, with live CPU, memory and fullest disk', async () => {
-    const reg = await get('/api/v1/sd/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: 'host-new:9101' }) });
+    const reg = await get('/api/v1/sd/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address: 'host-new:9101' }),
+    });
     expect(reg.status).toBe(201);
     const body = await waitFor('host-down to be scraped as down', async () => {
       const b = (await (await get('/api/v1/servers')).json()) as import('../common/dashboard/events.js').ServersPayload;
@@ -156,7 +177,15 @@ describe('dashboard REST', () => {
     const byInstance = Object.fromEntries(body.servers.map((s) => [s.instance, s]));
     const a = byInstance['host-a:9101']!;
     const [cpuNow] = await prom.query('cpu_usage_percent{instance="host-a:9101"}');
-    expect(a).toMatchObject({ hostname: 'host-a', serverId: 'srv-a', os: 'linux', registered: false, memory: 61.5, disk: 72.3, alarm: null });
+    expect(a).toMatchObject({
+      hostname: 'host-a',
+      serverId: 'srv-a',
+      os: 'linux',
+      registered: false,
+      memory: 61.5,
+      disk: 72.3,
+      alarm: null,
+    });
     expect(a.cpu).toBeCloseTo(Number(cpuNow!.value[1]), 1);
     expect(a.sparkline.length).toBeGreaterThan(50);
     expect(byInstance['host-down:9101']).toMatchObject({ up: false, health: 'down', job: 'agent', cpu: null });
@@ -193,26 +222,39 @@ describe('dashboard REST', () => {
       // 2 s after start): compare the rules without it.
       type RuleList = { rules: Array<Record<string, unknown>> };
       const withoutStatus = (b: RuleList) => b.rules.map(({ status: _status, ...rule }) => rule);
-      const proxied = withoutStatus(await rules.json() as RuleList);
+      const proxied = withoutStatus((await rules.json()) as RuleList);
       expect(proxied.length).toBeGreaterThan(0);
-      expect(proxied).toEqual(withoutStatus(await want.json() as RuleList));
+      expect(proxied).toEqual(withoutStatus((await want.json()) as RuleList));
       // Without the dashboard adding the token, analytics would refuse: the proxy sends the shared one.
       expect((await fetch(`http://127.0.0.1:${analyticsPort}/api/v1/rules`)).status).toBe(401);
       // Upstream errors pass through with their status and code.
       const missing = await get('/api/analytics/v1/rules/no-such-rule');
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as ErrorBody).error.code).toBe('RULE_NOT_FOUND');
-      const invalid = await get('/api/analytics/v1/rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x' }) });
+      const invalid = await get('/api/analytics/v1/rules', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'x' }),
+      });
       expect(invalid.status).toBe(400);
       expect(((await invalid.json()) as ErrorBody).error.code).toMatch(/^INVALID_/);
 
       const list = await get('/api/alerts/v1/alerts?state=firing');
       expect(list.status).toBe(200);
       expect(await list.json()).toEqual({ alerts: [] });
-      const ack = await get('/api/alerts/v1/alerts/0123456789abcdef/ack', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'test' }) });
+      const ack = await get('/api/alerts/v1/alerts/0123456789abcdef/ack', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ by: 'test' }),
+      });
       expect(ack.status).toBe(404);
       expect(((await ack.json()) as ErrorBody).error.code).toBe('ALERT_NOT_FOUND');
-      for (const [method, path] of [['POST', '/api/alerts/v1/alertmanager-webhook'], ['DELETE', '/api/alerts/v1/alerts/x'], ['POST', '/api/alerts/v2/alerts'], ['PATCH', '/api/analytics/v1/rules/x']]) {
+      for (const [method, path] of [
+        ['POST', '/api/alerts/v1/alertmanager-webhook'],
+        ['DELETE', '/api/alerts/v1/alerts/x'],
+        ['POST', '/api/alerts/v2/alerts'],
+        ['PATCH', '/api/analytics/v1/rules/x'],
+      ]) {
         const r = await get(path!, { method, headers: { 'content-type': 'application/json' }, body: '{}' });
         expect({ path, status: r.status }).toEqual({ path, status: 403 });
       }

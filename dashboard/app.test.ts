@@ -27,7 +27,11 @@ async function stop() {
   await dashboard.close();
 }
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}/api/v1/sd/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${base}/api/v1/sd/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vigil-dash-'));
@@ -80,7 +84,10 @@ describe('dashboard service-discovery API', () => {
     });
     // express-rate-limit's memory stores clear their own counters (an unref'd interval each): not the dashboard's timers.
     const own = (spy: typeof intervals | typeof timeouts) => spy.mock.calls.filter(([fn]) => !String(fn).includes('clearExpired')).length;
-    dashboard = await createApp(loadConfig({ DATA_DIR: dir, DASHBOARD_SD_TTL_SECONDS: '10' }), { logger: createLogger('dashboard', 'silent'), now: () => now });
+    dashboard = await createApp(loadConfig({ DATA_DIR: dir, DASHBOARD_SD_TTL_SECONDS: '10' }), {
+      logger: createLogger('dashboard', 'silent'),
+      now: () => now,
+    });
     expect(own(intervals)).toBe(0);
     expect(own(timeouts)).toBe(0);
     server = await listen(dashboard.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
@@ -107,10 +114,16 @@ describe('dashboard service-discovery API', () => {
   it('names the variable in a configuration error', () => {
     expect(() => loadConfig({ DASHBOARD_SD_TTL_SECONDS: 'soon' })).toThrow(/DASHBOARD_SD_TTL_SECONDS: expected a number of seconds/);
     expect(() => loadConfig({ DASHBOARD_PORT: '99999' })).toThrow(/DASHBOARD_PORT/);
-    expect(() => loadConfig({ DASHBOARD_REFRESH_SECONDS: '0' })).toThrow(/DASHBOARD_REFRESH_SECONDS: expected a number of seconds between 0.2 and 3600, got "0"/);
+    expect(() => loadConfig({ DASHBOARD_REFRESH_SECONDS: '0' })).toThrow(
+      /DASHBOARD_REFRESH_SECONDS: expected a number of seconds between 0.2 and 3600, got "0"/,
+    );
     expect(() => loadConfig({ ANALYTICS_URL: 'analytics:9102' })).toThrow(/ANALYTICS_URL: expected an http\(s\) URL/);
     expect(() => loadConfig({ ALERTS_URL: 'ftp://x' })).toThrow(/ALERTS_URL/);
     expect(() => loadConfig({ DASHBOARD_MAX_VIEWS: '1.5' })).toThrow(/DASHBOARD_MAX_VIEWS/);
-    expect(loadConfig({ ANALYTICS_URL: 'http://a:1/', DASHBOARD_REFRESH_SECONDS: '15' })).toMatchObject({ analyticsUrl: 'http://a:1', refreshSeconds: 15, alertsUrl: 'http://localhost:9103' });
+    expect(loadConfig({ ANALYTICS_URL: 'http://a:1/', DASHBOARD_REFRESH_SECONDS: '15' })).toMatchObject({
+      analyticsUrl: 'http://a:1',
+      refreshSeconds: 15,
+      alertsUrl: 'http://localhost:9103',
+    });
   });
 });

@@ -102,13 +102,23 @@ export async function createApp(config: DashboardConfig, deps: DashboardDeps): P
     timeoutMs: Math.min(timeoutMs, 5000),
     onChange: (s) => live.hub?.broadcastStatus(s),
   });
-  const prometheus = countedPrometheus(createPrometheusClient({ url: config.prometheusUrl, timeoutMs: liveTimeoutMs, retries: 0 }), metrics.prometheusQueries);
+  const prometheus = countedPrometheus(
+    createPrometheusClient({ url: config.prometheusUrl, timeoutMs: liveTimeoutMs, retries: 0 }),
+    metrics.prometheusQueries,
+  );
   const getJson = createJsonGetter({ analytics: config.analyticsUrl, alerts: config.alertsUrl }, config.token, liveTimeoutMs, monitor);
   const sparklines = new SparklineCache();
-  const servers = () => buildServers({ prometheus, getJson, registrations: () => store.list(), monitor, timeoutMs: liveTimeoutMs }, sparklines);
+  const servers = () =>
+    buildServers({ prometheus, getJson, registrations: () => store.list(), monitor, timeoutMs: liveTimeoutMs }, sparklines);
   const hub = new LiveHub({
-    auth, stepSeconds: config.refreshSeconds, maxViews: config.maxViews, prometheus, metrics, logger,
-    buildServers: servers, status: () => monitor.status(),
+    auth,
+    stepSeconds: config.refreshSeconds,
+    maxViews: config.maxViews,
+    prometheus,
+    metrics,
+    logger,
+    buildServers: servers,
+    status: () => monitor.status(),
   });
 
   live.hub = hub;

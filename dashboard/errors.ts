@@ -38,7 +38,11 @@ export class UpstreamError extends VigilError {
 /** BundleMissingError is a 503 while the browser bundle has not been built. */
 export class BundleMissingError extends VigilError {
   constructor(dir: string) {
-    super('DASHBOARD_NOT_BUILT', `the dashboard's browser app is not built (no ${dir}/index.html): run \`npm run build\`, then reload`, 503);
+    super(
+      'DASHBOARD_NOT_BUILT',
+      `the dashboard's browser app is not built (no ${dir}/index.html): run \`npm run build\`, then reload`,
+      503,
+    );
   }
 }
 

@@ -24,8 +24,13 @@ export async function main(overrides: Env = {}): Promise<RunningService> {
   await dashboard.start(server);
   logger.info(
     {
-      port: config.port, dataDir: config.dataDir, sdTtlSeconds: config.sdTtlSeconds, refreshSeconds: config.refreshSeconds,
-      prometheusUrl: config.prometheusUrl, analyticsUrl: config.analyticsUrl, alertsUrl: config.alertsUrl,
+      port: config.port,
+      dataDir: config.dataDir,
+      sdTtlSeconds: config.sdTtlSeconds,
+      refreshSeconds: config.refreshSeconds,
+      prometheusUrl: config.prometheusUrl,
+      analyticsUrl: config.analyticsUrl,
+      alertsUrl: config.alertsUrl,
     },
     'dashboard listening',
   );

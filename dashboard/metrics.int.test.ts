@@ -23,12 +23,20 @@ function promtoolCheck(text: string): Promise<{ code: number; out: string }> {
 describe('dashboard /metrics', () => {
   it('passes promtool check metrics with no warning, registrations included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-dash-metrics-'));
-    const dashboard = await createApp(loadConfig({ DATA_DIR: dir }), { logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+    const dashboard = await createApp(loadConfig({ DATA_DIR: dir }), {
+      logger: createLogger('dashboard', 'silent'),
+      registry: new Registry(),
+    });
     const server = await listen(dashboard.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
     await dashboard.start(server);
     const base = `http://127.0.0.1:${boundPort(server)}`;
     try {
-      const post = (body: unknown) => fetch(`${base}/api/v1/sd/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (body: unknown) =>
+        fetch(`${base}/api/v1/sd/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       expect((await post({ address: 'h:9101' })).status).toBe(201);
       expect((await post({ address: 'bad' })).status).toBe(400);
       const text = await (await fetch(`${base}/metrics`)).text();

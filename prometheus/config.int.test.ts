@@ -24,8 +24,14 @@ describe('prometheus/ configuration', () => {
   const promtool = requireBinary('promtool', 'PROMTOOL_BIN');
   const amtool = requireBinary('amtool', 'AMTOOL_BIN');
   // rules/ is what prometheus.yml loads; standalone/ holds the host thresholds for a Prometheus without analytics.
-  const ruleFiles = ['rules', 'standalone'].flatMap((d) => readdirSync(join(here, d)).filter((f) => f.endsWith('.yml')).map((f) => join(d, f)));
-  const testFiles = readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.yml')).map((f) => join('tests', f));
+  const ruleFiles = ['rules', 'standalone'].flatMap((d) =>
+    readdirSync(join(here, d))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join(d, f)),
+  );
+  const testFiles = readdirSync(join(here, 'tests'))
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => join('tests', f));
 
   it('promtool check config accepts prometheus.yml and its rule files', async () => {
     const r = await runTool(promtool, ['check', 'config', 'prometheus.yml']);
@@ -52,7 +58,9 @@ describe('prometheus/ configuration', () => {
   it('every alerting rule has a rule test', async () => {
     const { parse } = await import('yaml');
     const { readFile } = await import('node:fs/promises');
-    const docs = await Promise.all(ruleFiles.map(async (f) => parse(await readFile(join(here, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }));
+    const docs = await Promise.all(
+      ruleFiles.map(async (f) => parse(await readFile(join(here, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }),
+    );
     const alerts = docs.flatMap((d) => d.groups.flatMap((g) => g.rules.map((r) => r.alert))).filter((a): a is string => !!a);
     expect(alerts).toEqual(expect.arrayContaining(['HostDown', 'HostHighCpuUsage']));
     const tests = await Promise.all(testFiles.map((f) => readFile(join(here, f), 'utf8')));
@@ -65,15 +73,18 @@ describe('prometheus/ configuration', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-ruletest-'));
     try {
       const file = join(dir, 'broken.test.yml');
-      await writeFile(file, [
-        `rule_files: [${JSON.stringify(join(here, 'standalone/host-thresholds.yml'))}]`,
-        'evaluation_interval: 1m',
-        'tests:',
-        '  - interval: 1m',
-        "    input_series: [{ series: 'cpu_usage_percent{job=\"agent\", instance=\"x\"}', values: '79x10' }]",
-        '    alert_rule_test:',
-        '      - { eval_time: 5m, alertname: HostHighCpuUsage, exp_alerts: [{ exp_labels: { severity: warning, job: agent, instance: x } }] }',
-      ].join('\n'));
+      await writeFile(
+        file,
+        [
+          `rule_files: [${JSON.stringify(join(here, 'standalone/host-thresholds.yml'))}]`,
+          'evaluation_interval: 1m',
+          'tests:',
+          '  - interval: 1m',
+          '    input_series: [{ series: \'cpu_usage_percent{job="agent", instance="x"}\', values: \'79x10\' }]',
+          '    alert_rule_test:',
+          '      - { eval_time: 5m, alertname: HostHighCpuUsage, exp_alerts: [{ exp_labels: { severity: warning, job: agent, instance: x } }] }',
+        ].join('\n'),
+      );
       const r = await runTool(promtool, ['test', 'rules', file]);
       expect(r.code).not.toBe(0);
       expect(r.out).toMatch(/FAILED/);

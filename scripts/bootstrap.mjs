@@ -42,8 +42,19 @@ export const NEEDS = {
 
 /** The sources whose change makes dist/ stale (tests are not built). */
 export const SOURCES = [
-  'cli.ts', 'agent', 'analytics', 'alerts', 'dashboard', 'stack', 'common', 'bench', 'test/helpers',
-  'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts',
+  'cli.ts',
+  'agent',
+  'analytics',
+  'alerts',
+  'dashboard',
+  'stack',
+  'common',
+  'bench',
+  'test/helpers',
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'vite.config.ts',
 ];
 
 /**
@@ -81,7 +92,11 @@ export function planBootstrap(o) {
     }
   }
   if (!o.hasNodeModules || o.nodeModulesStale) {
-    steps.push({ kind: 'npm-install', cmd: 'npm', args: o.hasLockfile ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'] });
+    steps.push({
+      kind: 'npm-install',
+      cmd: 'npm',
+      args: o.hasLockfile ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'],
+    });
   }
   if (o.buildStale) steps.push({ kind: 'build', cmd: 'npm', args: ['run', '--silent', 'build'] });
   return { steps, stop: undefined };
@@ -100,7 +115,14 @@ export function installMessage(missing, o) {
 }
 
 function brewName(pkg) {
-  return { prometheus: 'prometheus', 'prometheus-alertmanager': 'alertmanager', 'prometheus-node-exporter': 'node_exporter', chromium: 'chromium', 'victoria-metrics': 'victoriametrics', 'docker-compose': 'docker-compose' }[pkg];
+  return {
+    prometheus: 'prometheus',
+    'prometheus-alertmanager': 'alertmanager',
+    'prometheus-node-exporter': 'node_exporter',
+    chromium: 'chromium',
+    'victoria-metrics': 'victoriametrics',
+    'docker-compose': 'docker-compose',
+  }[pkg];
 }
 
 /** which finds a program on PATH, as the shell would. */
@@ -120,7 +142,8 @@ export function which(name, path = process.env.PATH) {
 /** missingPackages lists the packages among `names` whose programs or files are not on this machine. */
 export function missingPackages(names, env = process.env) {
   const overrides = { prometheus: env.PROMETHEUS_BIN, alertmanager: env.ALERTMANAGER_BIN };
-  const have = (p) => (typeof p === 'string' ? (overrides[p] && existsSync(overrides[p])) || which(p, env.PATH) : p.some((alt) => have(alt)));
+  const have = (p) =>
+    typeof p === 'string' ? (overrides[p] && existsSync(overrides[p])) || which(p, env.PATH) : p.some((alt) => have(alt));
   return names.filter((name) => {
     const pkg = PACKAGES[name];
     return !(pkg.provides ?? []).every(have) || !(pkg.files ?? []).every((f) => existsSync(f));
@@ -173,12 +196,18 @@ export function bootstrap(command, { prefix = command, root = ROOT } = {}) {
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const run = (cmd, args, opts = {}) => {
     say(`$ ${[cmd, ...args].join(' ')}`);
-    return spawnSync(process.platform === 'win32' && cmd === 'npm' ? 'npm.cmd' : cmd, args, { stdio: 'inherit', cwd: root, ...opts }).status === 0;
+    return (
+      spawnSync(process.platform === 'win32' && cmd === 'npm' ? 'npm.cmd' : cmd, args, { stdio: 'inherit', cwd: root, ...opts }).status ===
+      0
+    );
   };
   for (const step of plan.steps) {
     if (step.kind === 'apt-install') {
       // Package lists that exist may be stale: a failed install is retried once after `apt-get update`.
-      if (!run(step.cmd, step.args, { env: aptEnv }) && !(run('apt-get', ['update'], { env: aptEnv }) && run(step.cmd, step.args, { env: aptEnv }))) {
+      if (
+        !run(step.cmd, step.args, { env: aptEnv }) &&
+        !(run('apt-get', ['update'], { env: aptEnv }) && run(step.cmd, step.args, { env: aptEnv }))
+      ) {
         say('apt-get could not install the packages; see its output above');
         return false;
       }
@@ -187,7 +216,11 @@ export function bootstrap(command, { prefix = command, root = ROOT } = {}) {
       if (step.each) for (const d of step.args) run(step.cmd, [d, 'stop'], { stdio: 'ignore' });
       else run(step.cmd, step.args, { stdio: 'ignore' });
     } else if (!run(step.cmd, step.args, step.kind === 'apt-update' ? { env: aptEnv } : {})) {
-      say(step.kind === 'build' ? 'the build failed; see the compiler output above' : `${step.cmd} ${step.args[0]} failed; see its output above`);
+      say(
+        step.kind === 'build'
+          ? 'the build failed; see the compiler output above'
+          : `${step.cmd} ${step.args[0]} failed; see its output above`,
+      );
       return false;
     }
   }

@@ -12,7 +12,10 @@ if (!bootstrap('start', { prefix: 'start' })) process.exit(1);
 // The stack, in its own process group so that one Ctrl-C reaches it once: a terminal's Ctrl-C goes to
 // npm and to this script (npm forwards it here as well); the first signal within a second is forwarded,
 // a later one too (the stack treats a second signal as "kill everything now").
-const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'stack', ...process.argv.slice(2)], { stdio: 'inherit', detached: true });
+const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'stack', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  detached: true,
+});
 let lastForward = 0;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {

@@ -13,7 +13,14 @@ if (!bootstrap('test', { prefix: 'test' })) {
 }
 const results = '.vitest-results.json';
 rmSync(results, { force: true });
-const vitest = ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)];
+const vitest = [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${results}`,
+  ...process.argv.slice(2),
+];
 const r = spawnSync(process.execPath, vitest, { stdio: 'inherit' });
 let passed = 0;
 let failed = 0;

@@ -39,10 +39,20 @@ export function availableServices(cliPath: string): VigilService[] {
 }
 
 /** HOST_ENV names the variable each Vigil service reads its listen address from. */
-const HOST_ENV: Record<VigilService, string> = { agent: 'AGENT_HOST', analytics: 'ANALYTICS_HOST', alerts: 'ALERTS_HOST', dashboard: 'DASHBOARD_HOST' };
+const HOST_ENV: Record<VigilService, string> = {
+  agent: 'AGENT_HOST',
+  analytics: 'ANALYTICS_HOST',
+  alerts: 'ALERTS_HOST',
+  dashboard: 'DASHBOARD_HOST',
+};
 
 /** PORT_ENV names the variable each Vigil service reads its port from. */
-const PORT_ENV: Record<VigilService, string> = { agent: 'AGENT_PORT', analytics: 'ANALYTICS_PORT', alerts: 'ALERTS_PORT', dashboard: 'DASHBOARD_PORT' };
+const PORT_ENV: Record<VigilService, string> = {
+  agent: 'AGENT_PORT',
+  analytics: 'ANALYTICS_PORT',
+  alerts: 'ALERTS_PORT',
+  dashboard: 'DASHBOARD_PORT',
+};
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -65,7 +75,8 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   const available = availableServices(deps.cliPath);
   const services = config.services ?? available;
   for (const s of services) {
-    if (!available.includes(s)) throw new ConfigError(`VIGIL_STACK_SERVICES: this build of vigil has no "${s}" service (it has ${available.join(', ') || 'none'})`);
+    if (!available.includes(s))
+      throw new ConfigError(`VIGIL_STACK_SERVICES: this build of vigil has no "${s}" service (it has ${available.join(', ') || 'none'})`);
   }
   const portEnv: Record<string, number> = { PROMETHEUS_PORT: config.ports.prometheus, ALERTMANAGER_PORT: config.ports.alertmanager };
   for (const s of services) portEnv[PORT_ENV[s]] = config.ports[s];
@@ -78,7 +89,9 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
-      throw new ConfigError(`DATA_DIR: cannot write under ${config.dataDir} (${code}); choose a writable directory with --data-dir or DATA_DIR`);
+      throw new ConfigError(
+        `DATA_DIR: cannot write under ${config.dataDir} (${code}); choose a writable directory with --data-dir or DATA_DIR`,
+      );
     }
     throw err;
   }
@@ -144,7 +157,9 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
       },
     });
   }
-  await Promise.all([paths.prometheusData, paths.alertmanagerData, ...services.map(paths.service)].map((d) => mkdir(d, { recursive: true })));
+  await Promise.all(
+    [paths.prometheusData, paths.alertmanagerData, ...services.map(paths.service)].map((d) => mkdir(d, { recursive: true })),
+  );
 
   const supervisor = new Supervisor(specs, { out: deps.out, maxBackoffMs: config.maxBackoffMs, graceMs: 4_000 });
   let closed = false;
@@ -167,9 +182,11 @@ export async function startStack(config: StackConfig, deps: StackDeps): Promise<
     const pending = new Set(Object.keys(probes));
     const deadline = Date.now() + (deps.readyTimeoutMs ?? 90_000);
     while (pending.size && !closed && Date.now() < deadline) {
-      await Promise.all([...pending].map(async (n) => {
-        if (await answers(probes[n]!)) pending.delete(n);
-      }));
+      await Promise.all(
+        [...pending].map(async (n) => {
+          if (await answers(probes[n]!)) pending.delete(n);
+        }),
+      );
       if (pending.size) await new Promise((r) => setTimeout(r, 250));
     }
     return [...pending];

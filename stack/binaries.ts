@@ -38,7 +38,12 @@ export function which(name: string, path: string | undefined): string | undefine
  * (`PROMETHEUS_BIN`, `ALERTMANAGER_BIN`, which must exist), else the first of its names on `PATH`.
  * A missing program is a ConfigError that says how to install it.
  */
-export function findBinary(program: 'prometheus' | 'alertmanager', explicit: string | undefined, path: string | undefined, envName: string): string {
+export function findBinary(
+  program: 'prometheus' | 'alertmanager',
+  explicit: string | undefined,
+  path: string | undefined,
+  envName: string,
+): string {
   if (explicit) {
     if (!executable(explicit)) throw new ConfigError(`${envName}: ${JSON.stringify(explicit)} is not an executable file`);
     return explicit;

@@ -7,7 +7,8 @@ const GO_RUNTIME = /^(GOMAXPROCS|GOMEMLIMIT|GOGC|GODEBUG)$/;
 /** Node runtime settings (extra CA certificates, options) the Vigil services honour. */
 const NODE_RUNTIME = /^(NODE_OPTIONS|NODE_EXTRA_CA_CERTS|NODE_ENV)$/;
 /** Settings the Vigil services read, by prefix; secrets among them are handed out below. */
-const VIGIL_SETTINGS = /^(VIGIL_|AGENT_|ANALYTICS_|ALERTS_|ALERTMANAGER_|PROMETHEUS_|DASHBOARD_|DISCOVERY_|THRESHOLD_|LOG_LEVEL$|DATA_DIR$)/;
+const VIGIL_SETTINGS =
+  /^(VIGIL_|AGENT_|ANALYTICS_|ALERTS_|ALERTMANAGER_|PROMETHEUS_|DASHBOARD_|DISCOVERY_|THRESHOLD_|LOG_LEVEL$|DATA_DIR$)/;
 
 /** Secrets, and which Vigil services get them. */
 const SECRETS: Array<{ name: RegExp; to: readonly VigilService[] }> = [

@@ -33,7 +33,10 @@ describe('stack loadConfig', () => {
   });
 
   it.each([
-    [{ VIGIL_STACK_SERVICES: 'agent,grafana' }, /VIGIL_STACK_SERVICES: expected a comma-separated list of agent, dashboard, analytics, alerts, got "grafana"/],
+    [
+      { VIGIL_STACK_SERVICES: 'agent,grafana' },
+      /VIGIL_STACK_SERVICES: expected a comma-separated list of agent, dashboard, analytics, alerts, got "grafana"/,
+    ],
     [{ PROMETHEUS_RETENTION: 'two weeks' }, /PROMETHEUS_RETENTION: expected a Prometheus duration/],
     [{ ALERTMANAGER_PORT: '-1' }, /ALERTMANAGER_PORT: expected a TCP port/],
     [{ ALERTMANAGER_NOTIFY_DIRECT: 'maybe' }, /ALERTMANAGER_NOTIFY_DIRECT: expected one of auto, true, false/],
@@ -58,7 +61,9 @@ describe('assertPortsFree', () => {
     const taken = (srv.address() as { port: number }).port;
     try {
       await expect(assertPortsFree('127.0.0.1', { PROMETHEUS_PORT: 0 })).resolves.toBeUndefined();
-      await expect(assertPortsFree('127.0.0.1', { DASHBOARD_PORT: taken })).rejects.toThrow(`DASHBOARD_PORT: port ${taken} is already in use`);
+      await expect(assertPortsFree('127.0.0.1', { DASHBOARD_PORT: taken })).rejects.toThrow(
+        `DASHBOARD_PORT: port ${taken} is already in use`,
+      );
     } finally {
       srv.close();
     }

@@ -53,7 +53,10 @@ const PORT_ENV = {
 } as const;
 
 function list(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** loadConfig reads the stack's configuration; a bad value throws a ConfigError naming the variable. */
@@ -94,7 +97,9 @@ export function loadConfig(env: Env): StackConfig {
     services = [];
     for (const s of list(e.VIGIL_STACK_SERVICES)) {
       if (!(VIGIL_SERVICES as readonly string[]).includes(s)) {
-        throw new ConfigError(`VIGIL_STACK_SERVICES: expected a comma-separated list of ${VIGIL_SERVICES.join(', ')}, got ${JSON.stringify(s)}`);
+        throw new ConfigError(
+          `VIGIL_STACK_SERVICES: expected a comma-separated list of ${VIGIL_SERVICES.join(', ')}, got ${JSON.stringify(s)}`,
+        );
       }
       services.push(s as VigilService);
     }

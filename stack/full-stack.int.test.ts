@@ -25,15 +25,32 @@ describe('vigil stack with every service this build has (what npm start runs)', 
     expect(services).toEqual(expect.arrayContaining(['agent', 'dashboard']));
     dir = await mkdtemp(join(tmpdir(), 'vigil-full-'));
     const flags: Record<string, number> = {};
-    for (const f of ['prometheus-port', 'alertmanager-port', 'agent-port', 'analytics-port', 'alerts-port', 'dashboard-port', 'mail-catcher-port']) flags[f] = await freePort();
+    for (const f of [
+      'prometheus-port',
+      'alertmanager-port',
+      'agent-port',
+      'analytics-port',
+      'alerts-port',
+      'dashboard-port',
+      'mail-catcher-port',
+    ])
+      flags[f] = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     delete env.SMTP_HOST; // the alerts service runs its mail catcher, as for a new user
-    stack = startChild(process.execPath, [CLI, 'stack', '--data-dir', join(dir, 'data'), ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], { env });
+    stack = startChild(
+      process.execPath,
+      [CLI, 'stack', '--data-dir', join(dir, 'data'), ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])],
+      { env },
+    );
     const s = stack;
-    await waitFor('the stack to print its URLs', () => {
-      if (s.proc.exitCode !== null) throw new Error(`vigil stack exited: ${s.output()}`);
-      return s.output().includes('Vigil stack is ready');
-    }, 90_000);
+    await waitFor(
+      'the stack to print its URLs',
+      () => {
+        if (s.proc.exitCode !== null) throw new Error(`vigil stack exited: ${s.output()}`);
+        return s.output().includes('Vigil stack is ready');
+      },
+      90_000,
+    );
     for (const svc of services) {
       const r = await fetch(`http://127.0.0.1:${flags[`${svc}-port`]}/-/healthy`);
       expect(r.status, svc).toBe(200);

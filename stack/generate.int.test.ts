@@ -60,7 +60,14 @@ describe('vigil stack configuration generation', () => {
 
   it('loads the host threshold rules into Prometheus only when analytics does not run (one engine per condition)', async () => {
     const promtool = requireBinary('promtool', 'PROMTOOL_BIN');
-    const withAnalytics = await vigil(['stack', '--config-only', '--data-dir', join(dir, 'a'), '--services', 'agent,dashboard,analytics,alerts']);
+    const withAnalytics = await vigil([
+      'stack',
+      '--config-only',
+      '--data-dir',
+      join(dir, 'a'),
+      '--services',
+      'agent,dashboard,analytics,alerts',
+    ]);
     expect(withAnalytics.code, withAnalytics.stderr).toBe(0);
     const without = await vigil(['stack', '--config-only', '--data-dir', join(dir, 'b'), '--services', 'agent,dashboard,alerts']);
     expect(without.code, without.stderr).toBe(0);
@@ -87,7 +94,9 @@ describe('vigil stack configuration generation', () => {
 
   it('renders only the webhook to the alerts service by default', async () => {
     const file = join(dir, 'alertmanager.yml');
-    expect((await vigil(['stack', '--render-alertmanager', file], { SMTP_HOST: 'smtp.example.com', ALERT_EMAIL_TO: 'ops@example.com' })).code).toBe(0);
+    expect(
+      (await vigil(['stack', '--render-alertmanager', file], { SMTP_HOST: 'smtp.example.com', ALERT_EMAIL_TO: 'ops@example.com' })).code,
+    ).toBe(0);
     const am = await run(requireBinary('amtool', 'AMTOOL_BIN'), ['check-config', file]);
     expect(am.stdout).toMatch(/1 receivers/);
   });
@@ -101,6 +110,8 @@ describe('vigil stack configuration generation', () => {
   it('says how to install Prometheus when it is missing', async () => {
     const r = await vigil(['stack', '--data-dir', dir], { PATH: '/nonexistent' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/prometheus was not found on PATH: install them with "sudo apt-get install -y prometheus prometheus-alertmanager".*brew install prometheus alertmanager.*docker compose up/);
+    expect(r.stderr).toMatch(
+      /prometheus was not found on PATH: install them with "sudo apt-get install -y prometheus prometheus-alertmanager".*brew install prometheus alertmanager.*docker compose up/,
+    );
   });
 });

@@ -19,7 +19,9 @@ export function prometheusSourceDir(): string {
 }
 
 /** readSources parses the shipped prometheus.yml and alertmanager.yml. */
-export async function readSources(dir = prometheusSourceDir()): Promise<{ dir: string; prometheus: PrometheusConfigDoc; alertmanager: AlertmanagerConfigDoc }> {
+export async function readSources(
+  dir = prometheusSourceDir(),
+): Promise<{ dir: string; prometheus: PrometheusConfigDoc; alertmanager: AlertmanagerConfigDoc }> {
   const [p, a] = await Promise.all([readFile(join(dir, 'prometheus.yml'), 'utf8'), readFile(join(dir, 'alertmanager.yml'), 'utf8')]);
   return { dir, prometheus: parse(p) as PrometheusConfigDoc, alertmanager: parse(a) as AlertmanagerConfigDoc };
 }
@@ -50,14 +52,19 @@ export function directNotify(config: StackConfig, alertsServiceRuns: boolean): b
  * generateLocalConfig writes the local stack's prometheus.yml and alertmanager.yml under
  * `<DATA_DIR>/stack/`, generated from the shipped files, and returns their paths.
  */
-export async function generateLocalConfig(config: StackConfig, running: readonly VigilService[]): Promise<{ prometheus: string; alertmanager: string }> {
+export async function generateLocalConfig(
+  config: StackConfig,
+  running: readonly VigilService[],
+): Promise<{ prometheus: string; alertmanager: string }> {
   const src = await readSources();
   const addresses = localAddresses(config, running);
   const prom = renderPrometheusConfig(src.prometheus, {
     addresses,
     sourceDir: src.dir,
     // Analytics owns the host thresholds (README, "Who alerts on what"); without it, Prometheus takes them over.
-    extraRuleFiles: running.includes('analytics') ? config.extraRuleFiles : [join(src.dir, 'standalone', 'host-thresholds.yml'), ...config.extraRuleFiles],
+    extraRuleFiles: running.includes('analytics')
+      ? config.extraRuleFiles
+      : [join(src.dir, 'standalone', 'host-thresholds.yml'), ...config.extraRuleFiles],
     sdToken: config.dashboardToken,
   });
   const am = renderAlertmanagerConfig(src.alertmanager, {

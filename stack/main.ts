@@ -88,9 +88,14 @@ export async function main(overrides: Env = {}, actions: StackActions = {}): Pro
     ['Alerts API', u.alerts && `${u.alerts}/api/v1/alerts`],
   ];
   say('');
-  say(notReady.length ? `Vigil stack started, but not answering yet: ${notReady.join(', ')} (see their log lines above)` : 'Vigil stack is ready:');
+  say(
+    notReady.length
+      ? `Vigil stack started, but not answering yet: ${notReady.join(', ')} (see their log lines above)`
+      : 'Vigil stack is ready:',
+  );
   for (const [label, url] of rows) if (url) say(`  ${label.padEnd(14)} ${url}`);
-  if (u.alerts && !config.smtpConfigured) say(`  Alert emails   no SMTP_HOST set: the alerts service keeps them under ${config.dataDir}/alerts (its log says where)`);
+  if (u.alerts && !config.smtpConfigured)
+    say(`  Alert emails   no SMTP_HOST set: the alerts service keeps them under ${config.dataDir}/alerts (its log says where)`);
   say(`  Data and generated configuration: ${config.dataDir}`);
   say('Press Ctrl-C to stop.');
   say('');

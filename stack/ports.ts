@@ -21,6 +21,8 @@ export async function assertPortsFree(host: string, ports: Record<string, number
     if (port !== 0 && !(await portFree(host, port))) busy.push(`${envName}: port ${port} is already in use`);
   }
   if (busy.length) {
-    throw new ConfigError(`${busy.join('; ')}. Is another Vigil stack or Prometheus running? Stop it, or choose other ports (vigil stack --help lists the flags)`);
+    throw new ConfigError(
+      `${busy.join('; ')}. Is another Vigil stack or Prometheus running? Stop it, or choose other ports (vigil stack --help lists the flags)`,
+    );
   }
 }

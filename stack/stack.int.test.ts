@@ -43,7 +43,12 @@ async function promQuery(url: string, expr: string): Promise<Array<{ metric: Rec
 }
 
 /** Secrets in the stack's environment: each child must get only those it uses. */
-const SECRETS = { DASHBOARD_TOKEN: 'stack-test-token', SMTP_PASSWORD: 'stack-test-smtp-password', SMTP_USER: 'stack-test-user', AWS_SECRET_ACCESS_KEY: 'not-vigils-business' };
+const SECRETS = {
+  DASHBOARD_TOKEN: 'stack-test-token',
+  SMTP_PASSWORD: 'stack-test-smtp-password',
+  SMTP_USER: 'stack-test-user',
+  AWS_SECRET_ACCESS_KEY: 'not-vigils-business',
+};
 
 /** environOf reads a process's environment from /proc. */
 function environOf(pid: number): Record<string, string> {
@@ -54,7 +59,8 @@ function environOf(pid: number): Record<string, string> {
 /** listeners lists the local addresses (hex, as /proc/net shows them) listening on a port. */
 function listeners(port: number): string[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
+  return ['/proc/net/tcp', '/proc/net/tcp6']
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A')
     .map((f) => f[1]!.slice(0, f[1]!.indexOf(':')));
@@ -73,31 +79,59 @@ describe('vigil stack', () => {
     for (const name of ['prometheus', 'alertmanager', 'agent', 'dashboard', 'analytics', 'alerts', 'mail']) ports[name] = await freePort();
     // A threshold every live host exceeds: some memory is always in use.
     const rules = join(dir, 'test-rules.yml');
-    await writeFile(rules, [
-      'groups:',
-      '  - name: stack-test',
-      '    rules:',
-      '      - alert: StackTestMemoryInUse',
-      '        expr: memory_usage_percent{job="agent"} > 0',
-      '        labels: { severity: info }',
-      "        annotations: { summary: 'memory in use on {{ $labels.instance }}' }",
-    ].join('\n'));
-    stack = startChild(process.execPath, [
-      CLI, 'stack',
-      '--data-dir', join(dir, 'data'),
-      '--prometheus-port', String(ports.prometheus), '--alertmanager-port', String(ports.alertmanager),
-      '--agent-port', String(ports.agent), '--dashboard-port', String(ports.dashboard),
-      '--analytics-port', String(ports.analytics), '--alerts-port', String(ports.alerts),
-      // The services this test is about; analytics has its own tests. Alerts runs to show it alone gets SMTP_*.
-      '--services', 'agent,dashboard,alerts', '--mail-catcher-port', String(ports.mail),
-      '--rule-file', rules,
-      '--webhook-url', receiver.url,
-      '--max-backoff', '1',
-    ], { env: { ...process.env, LOG_LEVEL: 'warn', ...SECRETS } });
-    await waitFor('the stack to print its URLs', () => {
-      if (stack.proc.exitCode !== null) throw new Error(`vigil stack exited: ${stack.output()}`);
-      return stack.output().includes('Vigil stack is ready');
-    }, 90_000);
+    await writeFile(
+      rules,
+      [
+        'groups:',
+        '  - name: stack-test',
+        '    rules:',
+        '      - alert: StackTestMemoryInUse',
+        '        expr: memory_usage_percent{job="agent"} > 0',
+        '        labels: { severity: info }',
+        "        annotations: { summary: 'memory in use on {{ $labels.instance }}' }",
+      ].join('\n'),
+    );
+    stack = startChild(
+      process.execPath,
+      [
+        CLI,
+        'stack',
+        '--data-dir',
+        join(dir, 'data'),
+        '--prometheus-port',
+        String(ports.prometheus),
+        '--alertmanager-port',
+        String(ports.alertmanager),
+        '--agent-port',
+        String(ports.agent),
+        '--dashboard-port',
+        String(ports.dashboard),
+        '--analytics-port',
+        String(ports.analytics),
+        '--alerts-port',
+        String(ports.alerts),
+        // The services this test is about; analytics has its own tests. Alerts runs to show it alone gets SMTP_*.
+        '--services',
+        'agent,dashboard,alerts',
+        '--mail-catcher-port',
+        String(ports.mail),
+        '--rule-file',
+        rules,
+        '--webhook-url',
+        receiver.url,
+        '--max-backoff',
+        '1',
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'warn', ...SECRETS } },
+    );
+    await waitFor(
+      'the stack to print its URLs',
+      () => {
+        if (stack.proc.exitCode !== null) throw new Error(`vigil stack exited: ${stack.output()}`);
+        return stack.output().includes('Vigil stack is ready');
+      },
+      90_000,
+    );
   });
 
   afterAll(async () => {
@@ -113,20 +147,31 @@ describe('vigil stack', () => {
 
   it('has Prometheus scraping the agent: its target is up', async () => {
     const prom = `http://127.0.0.1:${ports.prometheus}`;
-    const up = await waitFor('up{job="agent"} == 1', async () => {
-      const r = await promQuery(prom, 'up{job="agent"}');
-      return r[0]?.value[1] === '1' ? r : undefined;
-    }, 60_000);
+    const up = await waitFor(
+      'up{job="agent"} == 1',
+      async () => {
+        const r = await promQuery(prom, 'up{job="agent"}');
+        return r[0]?.value[1] === '1' ? r : undefined;
+      },
+      60_000,
+    );
     expect(up[0]?.metric.instance).toBe(`127.0.0.1:${ports.agent}`);
     const mem = await promQuery(prom, 'memory_usage_percent{job="agent"}');
     expect(Number(mem[0]?.value[1])).toBeGreaterThan(0);
     // the dashboard's own metrics are scraped too
-    await waitFor('up{job="vigil",service="dashboard"} == 1', async () => (await promQuery(prom, 'up{job="vigil",service="dashboard"} == 1')).length === 1, 60_000);
+    await waitFor(
+      'up{job="vigil",service="dashboard"} == 1',
+      async () => (await promQuery(prom, 'up{job="vigil",service="dashboard"} == 1')).length === 1,
+      60_000,
+    );
   });
 
   it('fires a rule for real and the alert reaches a webhook through the real Alertmanager', async () => {
-    const got = await waitFor('StackTestMemoryInUse at the webhook', () =>
-      receiver.received.flatMap((b) => b.alerts).find((a) => a.labels.alertname === 'StackTestMemoryInUse' && a.status === 'firing'), 90_000);
+    const got = await waitFor(
+      'StackTestMemoryInUse at the webhook',
+      () => receiver.received.flatMap((b) => b.alerts).find((a) => a.labels.alertname === 'StackTestMemoryInUse' && a.status === 'firing'),
+      90_000,
+    );
     expect(got.labels.instance).toBe(`127.0.0.1:${ports.agent}`);
     expect(got.labels.severity).toBe('info');
     expect(got.annotations.summary).toBe(`memory in use on 127.0.0.1:${ports.agent}`);
@@ -171,18 +216,33 @@ describe('vigil stack', () => {
     expect(agentPid).toBeDefined();
     process.kill(agentPid!, 'SIGKILL');
     await waitFor('the stack to report the crash', () => stack.output().includes('agent was killed by SIGKILL; restarting it in'), 30_000);
-    await waitFor('a new agent process', () => {
-      const again = descendants(stack.proc.pid!).find((p) => commandLine(p).endsWith(`${CLI} agent`));
-      return again !== undefined && again !== agentPid;
-    }, 30_000);
+    await waitFor(
+      'a new agent process',
+      () => {
+        const again = descendants(stack.proc.pid!).find((p) => commandLine(p).endsWith(`${CLI} agent`));
+        return again !== undefined && again !== agentPid;
+      },
+      30_000,
+    );
     await waitFor('the agent to answer again', async () => (await fetch(`http://127.0.0.1:${ports.agent}/-/healthy`)).ok, 30_000);
   });
 
   it('refuses to start a second stack on the same ports, naming them', async () => {
     const second = startChild(process.execPath, [
-      CLI, 'stack', '--data-dir', join(dir, 'second'), '--services', 'agent,dashboard',
-      '--prometheus-port', String(ports.prometheus), '--alertmanager-port', String(ports.alertmanager),
-      '--agent-port', String(ports.agent), '--dashboard-port', String(ports.dashboard),
+      CLI,
+      'stack',
+      '--data-dir',
+      join(dir, 'second'),
+      '--services',
+      'agent,dashboard',
+      '--prometheus-port',
+      String(ports.prometheus),
+      '--alertmanager-port',
+      String(ports.alertmanager),
+      '--agent-port',
+      String(ports.agent),
+      '--dashboard-port',
+      String(ports.dashboard),
     ]);
     const exit = await second.exited;
     expect(exit.code).toBe(1);

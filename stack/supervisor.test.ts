@@ -31,14 +31,22 @@ describe('restartDelayMs', () => {
 describe('Supervisor', () => {
   it('prefixes every line a child prints with its name', async () => {
     const c = capture();
-    sup = new Supervisor([{ name: 'talker', ...node("console.log('one'); console.error('two'); setInterval(() => {}, 1000)") }], { out: c.out, color: false });
+    sup = new Supervisor([{ name: 'talker', ...node("console.log('one'); console.error('two'); setInterval(() => {}, 1000)") }], {
+      out: c.out,
+      color: false,
+    });
     sup.start();
     await waitFor('both lines', () => c.text().includes('talker | one') && c.text().includes('talker | two'), 10_000);
   });
 
   it('restarts a crashing child with a doubling backoff', async () => {
     const c = capture();
-    sup = new Supervisor([{ name: 'crasher', ...node("console.log('up'); process.exit(3)") }], { out: c.out, color: false, minBackoffMs: 50, maxBackoffMs: 200 });
+    sup = new Supervisor([{ name: 'crasher', ...node("console.log('up'); process.exit(3)") }], {
+      out: c.out,
+      color: false,
+      minBackoffMs: 50,
+      maxBackoffMs: 200,
+    });
     sup.start();
     const delays = () => [...c.text().matchAll(/exited with code 3; restarting it in ([\d.]+) s/g)].map((m) => Number(m[1]));
     await waitFor('four crashes', () => delays().length >= 4, 10_000);
@@ -49,10 +57,11 @@ describe('Supervisor', () => {
   it('stops children and their grandchildren, and does not restart them', async () => {
     const c = capture();
     // The child starts a grandchild that ignores nothing and would outlive a plain kill of its parent.
-    const code = "const { spawn } = require('node:child_process'); const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log('grandchild ' + g.pid); setInterval(() => {}, 1000)";
+    const code =
+      "const { spawn } = require('node:child_process'); const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log('grandchild ' + g.pid); setInterval(() => {}, 1000)";
     sup = new Supervisor([{ name: 'parent', ...node(code) }], { out: c.out, color: false, minBackoffMs: 50 });
     sup.start();
-    const grandchild = Number((await waitFor('the grandchild pid', () => /grandchild (\d+)/.exec(c.text())?.[1], 10_000)));
+    const grandchild = Number(await waitFor('the grandchild pid', () => /grandchild (\d+)/.exec(c.text())?.[1], 10_000));
     const [pid] = sup.pids();
     expect(alive(grandchild)).toBe(true);
     await sup.stop();

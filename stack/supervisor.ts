@@ -62,7 +62,10 @@ export class Supervisor {
   private readonly width: number;
   private stopping = false;
 
-  constructor(specs: ChildSpec[], private readonly opts: SupervisorOptions = {}) {
+  constructor(
+    specs: ChildSpec[],
+    private readonly opts: SupervisorOptions = {},
+  ) {
     this.out = opts.out ?? process.stdout;
     this.width = Math.max(...specs.map((s) => s.name.length), 5);
     for (const spec of specs) this.children.set(spec.name, { spec, startedAt: 0, quickCrashes: 0, restarts: 0 });
@@ -106,7 +109,12 @@ export class Supervisor {
     const listed = new Set(order.flat());
     const groups = [...order, [...this.children.keys()].filter((n) => !listed.has(n))];
     for (const group of groups) {
-      await Promise.all(group.map((n) => this.children.get(n)).filter((m): m is Managed => !!m).map((m) => this.terminate(m)));
+      await Promise.all(
+        group
+          .map((n) => this.children.get(n))
+          .filter((m): m is Managed => !!m)
+          .map((m) => this.terminate(m)),
+      );
     }
   }
 

@@ -19,7 +19,10 @@ afterEach(async () => {
 
 async function dashboard(env: Record<string, string> = {}): Promise<{ url: string; app: Dashboard }> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-reg-'));
-  const app = await createApp(loadConfig({ DATA_DIR: dir, ...env }), { logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+  const app = await createApp(loadConfig({ DATA_DIR: dir, ...env }), {
+    logger: createLogger('dashboard', 'silent'),
+    registry: new Registry(),
+  });
   const server: Server = await listen(app.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
   await app.start(server);
   cleanups.push(async () => {
@@ -57,7 +60,9 @@ describe('startRegistration', () => {
       attempts++;
       socket.destroy();
     });
-    const port = await new Promise<number>((resolve) => refuser.listen(0, '127.0.0.1', () => resolve((refuser.address() as AddressInfo).port)));
+    const port = await new Promise<number>((resolve) =>
+      refuser.listen(0, '127.0.0.1', () => resolve((refuser.address() as AddressInfo).port)),
+    );
     const dir = await mkdtemp(join(tmpdir(), 'vigil-reg-'));
     const reg = startRegistration({
       registerUrl: `http://127.0.0.1:${port}/api/v1/sd/register`,
@@ -66,7 +71,10 @@ describe('startRegistration', () => {
       logger: createLogger('agent', 'silent'),
     });
     let done = false;
-    reg.registered.then(() => (done = true), () => undefined);
+    reg.registered.then(
+      () => (done = true),
+      () => undefined,
+    );
     await waitFor('three failed attempts', () => attempts >= 3, 10_000);
     expect(done).toBe(false);
     await new Promise<void>((resolve) => refuser.close(() => resolve()));

@@ -11,7 +11,12 @@ const STEP = 300;
 const end = Math.floor((Date.now() / 1000 - 60) / STEP) * STEP;
 const samples: Array<[number, number]> = [];
 for (let t = end - 3.5 * 86_400; t <= end; t += STEP) {
-  samples.push([t, end - t < 2 * STEP ? 2.4 : Math.round((0.45 - 0.15 * Math.cos((2 * Math.PI * (t % 86_400)) / 86_400) + 0.005 * Math.sin(t)) * 1e4) / 1e4]);
+  samples.push([
+    t,
+    end - t < 2 * STEP
+      ? 2.4
+      : Math.round((0.45 - 0.15 * Math.cos((2 * Math.PI * (t % 86_400)) / 86_400) + 0.005 * Math.sin(t)) * 1e4) / 1e4,
+  ]);
 }
 
 /** pixels decodes an 8-bit RGB or RGBA PNG (what resvg writes) into [r, g, b] triples. */
@@ -44,7 +49,13 @@ function pixels(png: Buffer): Array<[number, number, number]> {
       const b = y > 0 ? out[(y - 1) * stride + x]! : 0;
       const c = x >= channels && y > 0 ? out[(y - 1) * stride + x - channels]! : 0;
       const p = a + b - c;
-      const pred = [0, a, b, (a + b) >> 1, Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c][filter]!;
+      const pred = [
+        0,
+        a,
+        b,
+        (a + b) >> 1,
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c,
+      ][filter]!;
       out[y * stride + x] = (cur + pred) & 0xff;
     }
   }
@@ -59,9 +70,17 @@ let alerts: TestAlerts;
 let analytics: TestAnalytics;
 
 beforeAll(async () => {
-  prom = await startPrometheus({ backfill: [{ name: 'vigil_test_latency_seconds', labels: { instance: 'api-1:8080', job: 'api' }, samples }] });
+  prom = await startPrometheus({
+    backfill: [{ name: 'vigil_test_latency_seconds', labels: { instance: 'api-1:8080', job: 'api' }, samples }],
+  });
   smtp = await startSmtpSink();
-  alerts = await startAlerts({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'ops@example.com', PROMETHEUS_URL: prom.url, ALERTS_GROUP_WAIT_SECONDS: '0.2' });
+  alerts = await startAlerts({
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    ALERT_EMAIL_TO: 'ops@example.com',
+    PROMETHEUS_URL: prom.url,
+    ALERTS_GROUP_WAIT_SECONDS: '0.2',
+  });
   analytics = await startTestAnalytics({ prometheusUrl: prom.url, alertsUrl: alerts.url });
 });
 
@@ -75,7 +94,12 @@ afterAll(async () => {
 describe('an anomaly alert from analytics, emailed by the alerts service', () => {
   it('says what happened in words, is coloured HIGH and draws the expected band in its chart', async () => {
     const r = await postJson(`${analytics.url}/api/v1/rules`, {
-      id: 'latency', name: 'LatencyAnomaly', kind: 'anomaly', expr: 'vigil_test_latency_seconds', frequency: '5m', params: { title: 'p99 latency', step: '5m', history: '3d' },
+      id: 'latency',
+      name: 'LatencyAnomaly',
+      kind: 'anomaly',
+      expr: 'vigil_test_latency_seconds',
+      frequency: '5m',
+      params: { title: 'p99 latency', step: '5m', history: '3d' },
     });
     expect(r.status).toBe(201);
     const rt = await analytics.svc.engine.evaluate('latency', (end + 30) * 1000);

@@ -26,7 +26,10 @@ describe('the bootstrap that npm start and npm test share', () => {
   });
 
   it('installs the Node dependencies with npm ci when node_modules is missing, then builds', () => {
-    expect(kinds({ hasNodeModules: false, buildStale: true })).toEqual(['npm-install: npm ci --no-audit --no-fund', 'build: npm run --silent build']);
+    expect(kinds({ hasNodeModules: false, buildStale: true })).toEqual([
+      'npm-install: npm ci --no-audit --no-fund',
+      'build: npm run --silent build',
+    ]);
     expect(kinds({ nodeModulesStale: true })).toEqual(['npm-install: npm ci --no-audit --no-fund']);
     expect(kinds({ hasNodeModules: false, hasLockfile: false })[0]).toBe('npm-install: npm install --no-audit --no-fund');
   });
@@ -37,7 +40,9 @@ describe('the bootstrap that npm start and npm test share', () => {
 
   it('as root on Debian installs the missing packages first (apt-get update when there are no lists) and stops their daemons', () => {
     const missing = ['prometheus', 'chromium', 'prometheus-alertmanager'];
-    expect(kinds({ isRoot: true, missingPackages: missing, hasAptLists: false, hasSystemctl: true, hasNodeModules: false, buildStale: true })).toEqual([
+    expect(
+      kinds({ isRoot: true, missingPackages: missing, hasAptLists: false, hasSystemctl: true, hasNodeModules: false, buildStale: true }),
+    ).toEqual([
       'apt-update: apt-get update',
       'apt-install: apt-get install -y --no-install-recommends prometheus chromium prometheus-alertmanager',
       'stop-daemons: systemctl disable --now prometheus prometheus-alertmanager',
@@ -55,7 +60,13 @@ describe('the bootstrap that npm start and npm test share', () => {
     const notRoot = planBootstrap({ ...ready, missingPackages: ['prometheus', 'chromium'], hasNodeModules: false, buildStale: true });
     expect(notRoot.steps).toEqual([]);
     expect(notRoot.stop).toContain('sudo apt-get install -y prometheus chromium');
-    const mac = planBootstrap({ ...ready, isRoot: true, isDebian: false, platform: 'darwin', missingPackages: ['prometheus', 'prometheus-alertmanager'] });
+    const mac = planBootstrap({
+      ...ready,
+      isRoot: true,
+      isDebian: false,
+      platform: 'darwin',
+      missingPackages: ['prometheus', 'prometheus-alertmanager'],
+    });
     expect(mac.steps).toEqual([]);
     expect(mac.stop).toContain('brew install prometheus alertmanager');
   });
@@ -89,7 +100,8 @@ describe('the bootstrap that npm start and npm test share', () => {
       mkdirSync(scripts, { recursive: true });
       for (const f of ['test.mjs', 'bootstrap.mjs']) copyFileSync(join(ROOT, 'scripts', f), join(scripts, f));
       chmodSync(dir, 0o755);
-      const asNobody = process.getuid?.() === 0 ? [which('setpriv') ?? '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
+      const asNobody =
+        process.getuid?.() === 0 ? [which('setpriv') ?? '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
       const [cmd, ...args] = [...asNobody, process.execPath, join(scripts, 'test.mjs')];
       const r = spawnSync(cmd!, args, { env: { PATH: bin, HOME: dir }, encoding: 'utf8', cwd: dir });
       expect(r.status).toBe(1);

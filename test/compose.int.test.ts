@@ -33,7 +33,15 @@ type Compose = { services: Record<string, Service>; version?: string };
 // ARCHITECTURE.md's port table (dashboard 5000, agent 9101, analytics 9102, alerts 9103,
 // Prometheus/Alertmanager/Grafana 9090/9093/3000), Mailpit's web UI (8025) and, with the longterm
 // profile, VictoriaMetrics (8428). The agent's 9101 is exposed, not published: it scales.
-const PUBLISHED: Record<string, number> = { dashboard: 5000, analytics: 9102, alerts: 9103, prometheus: 9090, alertmanager: 9093, grafana: 3000, mailpit: 8025 };
+const PUBLISHED: Record<string, number> = {
+  dashboard: 5000,
+  analytics: 9102,
+  alerts: 9103,
+  prometheus: 9090,
+  alertmanager: 9093,
+  grafana: 3000,
+  mailpit: 8025,
+};
 
 async function resolved(...args: string[]): Promise<Compose> {
   const bin = requireBinary('docker-compose');
@@ -57,7 +65,17 @@ describe('docker-compose.yml', () => {
   });
 
   it('is valid for docker-compose, with and without the longterm profile, and has no obsolete version key', () => {
-    expect(Object.keys(cfg.services).sort()).toEqual(['agent', 'alertmanager', 'alertmanager-config', 'alerts', 'analytics', 'dashboard', 'grafana', 'mailpit', 'prometheus']);
+    expect(Object.keys(cfg.services).sort()).toEqual([
+      'agent',
+      'alertmanager',
+      'alertmanager-config',
+      'alerts',
+      'analytics',
+      'dashboard',
+      'grafana',
+      'mailpit',
+      'prometheus',
+    ]);
     expect(Object.keys(longterm.services).sort()).toEqual([...Object.keys(cfg.services), 'victoriametrics'].sort());
     expect((parse(raw) as Compose).version).toBeUndefined();
     expect(cfg.services.mailpit?.image).toMatch(/^axllent\/mailpit/);
@@ -90,7 +108,8 @@ describe('docker-compose.yml', () => {
     expect(needs('grafana')).toEqual(['prometheus']);
     expect(needs('alertmanager')).toEqual(['alertmanager-config']);
     // The Vigil services use the image's own check, which the build produces.
-    for (const [name, s] of vigilServices(cfg)) if (name !== 'alertmanager-config') expect(s.healthcheck?.test?.join(' '), name).toContain('/app/dist/common/healthcheck.js');
+    for (const [name, s] of vigilServices(cfg))
+      if (name !== 'alertmanager-config') expect(s.healthcheck?.test?.join(' '), name).toContain('/app/dist/common/healthcheck.js');
     expect(existsSync(join(root, 'common/healthcheck.ts'))).toBe(true);
   });
 
@@ -108,11 +127,13 @@ describe('docker-compose.yml', () => {
     expect(agent.pid).toBe('host');
     expect(agent.environment!.VIGIL_HEALTH_URL).toBe('http://127.0.0.1:9101/-/healthy');
     // Prometheus finds every replica through Docker's DNS on the service name.
-    const prom = parse(readFileSync(join(root, 'prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ job_name: string; dns_sd_configs?: Array<{ names: string[]; port: number }> }> };
+    const prom = parse(readFileSync(join(root, 'prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; dns_sd_configs?: Array<{ names: string[]; port: number }> }>;
+    };
     expect(prom.scrape_configs.find((j) => j.job_name === 'agent')?.dns_sd_configs?.[0]).toMatchObject({ names: ['agent'], port: 9101 });
   });
 
-  it("runs only real vigil subcommands and flags", async () => {
+  it('runs only real vigil subcommands and flags', async () => {
     const help = (await run(process.execPath, [CLI, '--help'])).stdout;
     const commands = new Set([...help.split('Commands:')[1]!.matchAll(/^ {2}([a-z]+)/gm)].map((m) => m[1]!));
     expect(commands.has('agent')).toBe(true);
@@ -142,16 +163,19 @@ describe('docker-compose.yml', () => {
   });
 
   it('reads only variables that .env.example documents', () => {
-    const documented = new Set([...readFileSync(join(root, '.env.example'), 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+    const documented = new Set(
+      [...readFileSync(join(root, '.env.example'), 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!),
+    );
     const interpolated = [...raw.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!);
     expect(interpolated.length).toBeGreaterThan(10);
     const missing = interpolated.filter((v) => !documented.has(v));
-    for (const [name, s] of vigilServices(cfg)) for (const k of Object.keys(s.environment ?? {})) if (!documented.has(k)) missing.push(`${name}: ${k}`);
+    for (const [name, s] of vigilServices(cfg))
+      for (const k of Object.keys(s.environment ?? {})) if (!documented.has(k)) missing.push(`${name}: ${k}`);
     expect([...new Set(missing)]).toEqual([]);
     expect(documented.has('NOT_A_VIGIL_VARIABLE')).toBe(false);
   });
 
-  it("publishes the ports ARCHITECTURE.md gives, on the same container ports", () => {
+  it('publishes the ports ARCHITECTURE.md gives, on the same container ports', () => {
     const got: Record<string, number> = {};
     for (const [name, s] of Object.entries(cfg.services)) {
       const ports = published(s);
@@ -165,7 +189,9 @@ describe('docker-compose.yml', () => {
 
   it('longterm: Prometheus remote-writes to the VictoriaMetrics service, with otherwise the same configuration', () => {
     const base = parse(readFileSync(join(root, 'prometheus/prometheus.yml'), 'utf8')) as Record<string, unknown>;
-    const lt = parse(readFileSync(join(root, 'prometheus/prometheus-longterm.yml'), 'utf8')) as Record<string, unknown> & { remote_write: Array<{ url: string }> };
+    const lt = parse(readFileSync(join(root, 'prometheus/prometheus-longterm.yml'), 'utf8')) as Record<string, unknown> & {
+      remote_write: Array<{ url: string }>;
+    };
     const { remote_write: rw, ...rest } = lt;
     expect(rest).toEqual(base);
     const url = new URL(rw[0]!.url);

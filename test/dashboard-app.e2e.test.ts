@@ -12,7 +12,9 @@ import { CLI } from './helpers/vigil.js';
 import { startStack, type TestStack } from './helpers/vigil-stack.js';
 import { waitFor } from './helpers/wait.js';
 
-interface ServersAnswer { servers: Array<{ instance: string; cpu: number | null; health: string }> }
+interface ServersAnswer {
+  servers: Array<{ instance: string; cpu: number | null; health: string }>;
+}
 
 const RULE = { id: 'e2e-cpu', name: 'E2eCpuAboveZero' };
 
@@ -31,10 +33,15 @@ describe('the dashboard in a real browser against vigil stack', () => {
     browser = await launchBrowser();
     ({ page, errors } = await newPage(browser));
     // The local agent, once Prometheus has scraped it.
-    instance = await waitFor('the local agent in /api/v1/servers', async () => {
-      const r = (await (await fetch(`${stack.dashboard}/api/v1/servers`)).json()) as ServersAnswer;
-      return r.servers.find((s) => s.health === 'up' && s.cpu !== null)?.instance;
-    }, 60_000, 500);
+    instance = await waitFor(
+      'the local agent in /api/v1/servers',
+      async () => {
+        const r = (await (await fetch(`${stack.dashboard}/api/v1/servers`)).json()) as ServersAnswer;
+        return r.servers.find((s) => s.health === 'up' && s.cpu !== null)?.instance;
+      },
+      60_000,
+      500,
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -58,8 +65,14 @@ describe('the dashboard in a real browser against vigil stack', () => {
     const port = await freePort();
     secondAgent = startChild(process.execPath, [CLI, 'agent'], {
       env: {
-        ...process.env, LOG_LEVEL: 'warn', DATA_DIR: agentDir, AGENT_PORT: String(port), AGENT_TOP_PROCESSES: '0',
-        VIGIL_REGISTER_URL: `${stack.dashboard}/api/v1/sd/register`, VIGIL_ADVERTISE_ADDRESS: `127.0.0.1:${port}`, VIGIL_REGISTER_INTERVAL_SECONDS: '2',
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        DATA_DIR: agentDir,
+        AGENT_PORT: String(port),
+        AGENT_TOP_PROCESSES: '0',
+        VIGIL_REGISTER_URL: `${stack.dashboard}/api/v1/sd/register`,
+        VIGIL_ADVERTISE_ADDRESS: `127.0.0.1:${port}`,
+        VIGIL_REGISTER_INTERVAL_SECONDS: '2',
       },
     });
     const second = page.locator(`.server-card[data-instance="127.0.0.1:${port}"]`);
@@ -79,18 +92,25 @@ describe('the dashboard in a real browser against vigil stack', () => {
 
   it("the server page's CPU chart receives new points over Socket.IO", async () => {
     let deltas = 0;
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => {
-      if (typeof f.payload === 'string' && f.payload.includes('"delta"')) deltas++;
-    }));
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"delta"')) deltas++;
+      }),
+    );
     await page.goto(at(`/servers/${encodeURIComponent(instance)}`));
     const cpu = '[data-panel="cpu"] .chart';
     await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-points')) > 0, cpu, { timeout: 30_000 });
     const first = await attr(cpu, 'data-last');
-    await page.waitForFunction(([sel, t]) => Number(document.querySelector(sel as string)?.getAttribute('data-last')) > (t as number), [cpu, first] as const, { timeout: 30_000 });
+    await page.waitForFunction(
+      ([sel, t]) => Number(document.querySelector(sel as string)?.getAttribute('data-last')) > (t as number),
+      [cpu, first] as const,
+      { timeout: 30_000 },
+    );
     expect(await attr(cpu, 'data-last')).toBeGreaterThan(first);
     expect(deltas).toBeGreaterThan(0);
     // The other panels are drawn too, and the process tables are filled.
-    for (const p of ['cpuCores', 'memory', 'disk', 'networkIn', 'load']) expect(await attr(`[data-panel="${p}"] .chart`, 'data-points'), p).toBeGreaterThan(0);
+    for (const p of ['cpuCores', 'memory', 'disk', 'networkIn', 'load'])
+      expect(await attr(`[data-panel="${p}"] .chart`, 'data-points'), p).toBeGreaterThan(0);
     expect(await page.locator('[data-panel="processesCpu"] tbody tr').count()).toBeGreaterThan(0);
     await screenshot(page, 'dashboard-server');
   });
@@ -115,7 +135,11 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.click('[data-range="live"]');
     await page.waitForSelector('.server-page[data-mode="live"]');
     expect(new URL(page.url()).searchParams.get('range')).toBeNull();
-    await page.waitForFunction(([sel, t]) => Number(document.querySelector(sel as string)?.getAttribute('data-last')) > (t as number), [cpu, historyLast] as const, { timeout: 30_000 });
+    await page.waitForFunction(
+      ([sel, t]) => Number(document.querySelector(sel as string)?.getAttribute('data-last')) > (t as number),
+      [cpu, historyLast] as const,
+      { timeout: 30_000 },
+    );
   });
 
   it('the Query page completes metric names, runs rate(cpu_seconds_total[1m]), draws it and shows errors inline', async () => {
@@ -130,7 +154,11 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.keyboard.type('rate(cpu_seconds_total[1m])');
     await page.keyboard.press('Escape');
     await page.click('#run-query');
-    await page.waitForFunction(() => Number(document.querySelector('[data-panel="query-chart"] .chart')?.getAttribute('data-points')) > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-panel="query-chart"] .chart')?.getAttribute('data-points')) > 0,
+      undefined,
+      { timeout: 20_000 },
+    );
     expect(await page.locator('#query-table tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('#query-table').textContent()).toContain('mode="user"');
     // Highlighting: the grammar split the expression into styled tokens.
@@ -171,12 +199,20 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.click('#save-rule');
     await page.waitForSelector('#rule-saved', { timeout: 15_000 });
 
-    const stored = (await (await fetch(`${stack.analytics}/api/v1/rules/${RULE.id}`)).json()) as { name: string; expr: string; op: string; value: number; enabled: boolean };
+    const stored = (await (await fetch(`${stack.analytics}/api/v1/rules/${RULE.id}`)).json()) as {
+      name: string;
+      expr: string;
+      op: string;
+      value: number;
+      enabled: boolean;
+    };
     expect(stored).toMatchObject({ name: RULE.name, expr: 'cpu_usage_percent', op: '>=', value: 0, enabled: false });
     await page.waitForSelector(`#rules-table tr[data-rule="${RULE.id}"]`);
 
     await page.click('#run-backtest');
-    await page.waitForFunction(() => Number(document.querySelector('#backtest .chart')?.getAttribute('data-shades')) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('#backtest .chart')?.getAttribute('data-shades')) > 0, undefined, {
+      timeout: 30_000,
+    });
     expect(await attr('#backtest .chart', 'data-points')).toBeGreaterThan(0);
     expect(await page.locator('#backtest-intervals tbody tr').count()).toBeGreaterThan(0);
     await screenshot(page, 'dashboard-rules-backtest');
@@ -184,11 +220,26 @@ describe('the dashboard in a real browser against vigil stack', () => {
     // Seed 000's JSON shape, pasted in the JSON tab, is accepted and translated by analytics.
     await page.click('#new-rule');
     await page.click('[data-mode="json"]');
-    await page.fill('#rule-json', JSON.stringify({ name: 'Rule4', namespace: 'Recommendation', frequency: '0d_0h_0m_5000s', rule_condition: 'P99 cpu_usage_percent 0d_0h_5m_0s > 300', actions: [{ name: 'gmail', value: 'ops@example.com' }] }));
+    await page.fill(
+      '#rule-json',
+      JSON.stringify({
+        name: 'Rule4',
+        namespace: 'Recommendation',
+        frequency: '0d_0h_0m_5000s',
+        rule_condition: 'P99 cpu_usage_percent 0d_0h_5m_0s > 300',
+        actions: [{ name: 'gmail', value: 'ops@example.com' }],
+      }),
+    );
     await page.click('#save-rule');
     await page.locator('#rule-saved', { hasText: 'rule4' }).waitFor({ timeout: 15_000 });
-    const all = (await (await fetch(`${stack.analytics}/api/v1/rules`)).json()) as { rules: Array<{ name: string; kind: string; expr: string; actions: unknown[] }> };
-    expect(all.rules.find((r) => r.name === 'Rule4')).toMatchObject({ kind: 'threshold', expr: 'quantile_over_time(0.99, cpu_usage_percent[5m])', actions: [{ type: 'email', value: 'ops@example.com' }] });
+    const all = (await (await fetch(`${stack.analytics}/api/v1/rules`)).json()) as {
+      rules: Array<{ name: string; kind: string; expr: string; actions: unknown[] }>;
+    };
+    expect(all.rules.find((r) => r.name === 'Rule4')).toMatchObject({
+      kind: 'threshold',
+      expr: 'quantile_over_time(0.99, cpu_usage_percent[5m])',
+      actions: [{ type: 'email', value: 'ops@example.com' }],
+    });
   });
 
   it('an alert the stack fires appears on the Alerts page; the link in its real email opens its page, where it is acknowledged', async () => {
@@ -198,7 +249,11 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.locator('#rule-editor h2', { hasText: RULE.id }).waitFor({ timeout: 15_000 });
     // Enable the rule from the list: cpu_usage_percent >= 0 holds at once.
     await page.click(`#rules-table tr[data-rule="${RULE.id}"] button:has-text("Enable")`);
-    await expect.poll(async () => ((await (await fetch(`${stack.analytics}/api/v1/rules/${RULE.id}`)).json()) as { enabled: boolean }).enabled, { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(async () => ((await (await fetch(`${stack.analytics}/api/v1/rules/${RULE.id}`)).json()) as { enabled: boolean }).enabled, {
+        timeout: 15_000,
+      })
+      .toBe(true);
 
     await page.goto(at('/alerts'));
     await page.locator('#current-alerts tr', { hasText: RULE.name }).first().waitFor({ timeout: 60_000 });
@@ -219,7 +274,11 @@ describe('the dashboard in a real browser against vigil stack', () => {
     await page.goto(link.href);
     await expect.poll(async () => page.locator('h1').textContent(), { timeout: 15_000 }).toBe(RULE.name);
     expect(await page.locator('#alert-state').textContent()).toBe('FIRING');
-    await page.waitForFunction(() => Number(document.querySelector('[data-panel="alert-series"] .chart')?.getAttribute('data-points')) > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-panel="alert-series"] .chart')?.getAttribute('data-points')) > 0,
+      undefined,
+      { timeout: 20_000 },
+    );
     expect(await page.locator('#alert-timeline li[data-event="fired"]').count()).toBe(1);
 
     const comment = 'Looking into it: e2e test load';
@@ -230,7 +289,9 @@ describe('the dashboard in a real browser against vigil stack', () => {
     expect(await page.locator('#alert-state').textContent()).toBe('ACKNOWLEDGED');
     await page.locator('#alert-timeline li[data-event="acked"]').waitFor({ timeout: 15_000 });
     const fp = link.pathname.split('/').pop()!;
-    const held = (await (await fetch(`${stack.alerts}/api/v1/alerts/${fp}`)).json()) as { alert: { status: { acked: { by: string; comment: string } | null } } };
+    const held = (await (await fetch(`${stack.alerts}/api/v1/alerts/${fp}`)).json()) as {
+      alert: { status: { acked: { by: string; comment: string } | null } };
+    };
     expect(held.alert.status.acked).toMatchObject({ by: 'e2e', comment });
     await screenshot(page, 'dashboard-alert');
   });
@@ -246,7 +307,11 @@ describe('the dashboard in a real browser against vigil stack', () => {
     expect(bg).toBe('rgb(13, 17, 23)');
     await screenshot(phone.page, 'dashboard-overview-phone-dark');
     await phone.page.goto(at(`/servers/${encodeURIComponent(instance)}`));
-    await phone.page.waitForFunction(() => Number(document.querySelector('[data-panel="cpu"] .chart')?.getAttribute('data-points')) > 0, undefined, { timeout: 30_000 });
+    await phone.page.waitForFunction(
+      () => Number(document.querySelector('[data-panel="cpu"] .chart')?.getAttribute('data-points')) > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(phone.page, 'dashboard-server-phone-dark');
     await phone.page.context().close();
@@ -260,7 +325,11 @@ describe('the dashboard in a real browser against vigil stack', () => {
     copyFileSync(await screenshot(page, 'dashboard-overview-later'), 'docs/dashboard-overview.png');
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(at(`/servers/${encodeURIComponent(instance)}`));
-    await page.waitForFunction(() => Number(document.querySelector('[data-panel="cpu"] .chart')?.getAttribute('data-points')) > 10, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-panel="cpu"] .chart')?.getAttribute('data-points')) > 10,
+      undefined,
+      { timeout: 60_000 },
+    );
     copyFileSync(await screenshot(page, 'dashboard-server-later'), 'docs/dashboard-server.png');
     expect([...errors, ...phone.errors].filter((e) => /Content Security Policy|uncaught/i.test(e))).toEqual([]);
   });

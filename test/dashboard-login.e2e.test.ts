@@ -16,10 +16,15 @@ describe('the dashboard behind DASHBOARD_TOKEN in a real browser', () => {
     stack = await startStack({ DASHBOARD_TOKEN: TOKEN }, ['--services', 'agent,dashboard']);
     browser = await launchBrowser();
     // Prometheus itself is not behind the token: wait until it has scraped the agent, so `up` has series.
-    await waitFor('Prometheus to scrape the agent', async () => {
-      const r = (await (await fetch(`${stack.prometheus}/api/v1/query?query=up{job="agent"}`)).json()) as { data: { result: unknown[] } };
-      return r.data.result.length > 0;
-    }, 60_000, 500);
+    await waitFor(
+      'Prometheus to scrape the agent',
+      async () => {
+        const r = (await (await fetch(`${stack.prometheus}/api/v1/query?query=up{job="agent"}`)).json()) as { data: { result: unknown[] } };
+        return r.data.result.length > 0;
+      },
+      60_000,
+      500,
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -47,7 +52,11 @@ describe('the dashboard behind DASHBOARD_TOKEN in a real browser', () => {
     await page.waitForURL((u) => u.pathname === '/query');
     expect(new URL(page.url()).searchParams.get('expr')).toBe('up');
     // The cookie authenticates the proxy: the query ran and drew its result.
-    await page.waitForFunction(() => Number(document.querySelector('[data-panel="query-chart"] .chart')?.getAttribute('data-points')) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-panel="query-chart"] .chart')?.getAttribute('data-points')) > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
 
     // ... and the Socket.IO handshake: the overview fills from the live servers list.
     await page.click('a[data-section="overview"]');

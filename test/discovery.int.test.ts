@@ -12,7 +12,11 @@ import { waitFor } from './helpers/wait.js';
 import { CLI } from './helpers/vigil.js';
 const TTL_SECONDS = 3;
 
-interface Target { labels: Record<string, string>; health: string; scrapePool: string }
+interface Target {
+  labels: Record<string, string>;
+  health: string;
+  scrapePool: string;
+}
 
 async function registeredTargets(prom: TestPrometheus): Promise<Target[]> {
   const r = await fetch(`${prom.url}/api/v1/targets?state=active`);
@@ -34,34 +38,49 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
     dir = await mkdtemp(join(tmpdir(), 'vigil-sd-'));
     dashboardPort = await freePort();
     dashboard = startChild(process.execPath, [CLI, 'dashboard'], {
-      env: { ...process.env, DATA_DIR: join(dir, 'dashboard'), DASHBOARD_PORT: String(dashboardPort), DASHBOARD_SD_TTL_SECONDS: String(TTL_SECONDS), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        DATA_DIR: join(dir, 'dashboard'),
+        DASHBOARD_PORT: String(dashboardPort),
+        DASHBOARD_SD_TTL_SECONDS: String(TTL_SECONDS),
+        LOG_LEVEL: 'warn',
+      },
     });
     await waitFor('the dashboard', async () => (await fetch(`http://127.0.0.1:${dashboardPort}/-/healthy`)).ok, 30_000);
     for (const name of agentNames) {
       const port = await freePort();
       agentPorts.push(port);
-      agents.push(startChild(process.execPath, [CLI, 'agent'], {
-        env: {
-          ...process.env,
-          DATA_DIR: join(dir, `agent-${name}`),
-          AGENT_PORT: String(port),
-          AGENT_INTERVAL_SECONDS: '1',
-          AGENT_TOP_PROCESSES: '0',
-          VIGIL_REGISTER_URL: `http://127.0.0.1:${dashboardPort}/api/v1/sd/register`,
-          VIGIL_ADVERTISE_ADDRESS: `127.0.0.1:${port}`,
-          VIGIL_REGISTER_INTERVAL_SECONDS: '1',
-          VIGIL_REGISTER_LABELS: `role=web,agent_name=${name}`,
-          LOG_LEVEL: 'warn',
-        },
-      }));
+      agents.push(
+        startChild(process.execPath, [CLI, 'agent'], {
+          env: {
+            ...process.env,
+            DATA_DIR: join(dir, `agent-${name}`),
+            AGENT_PORT: String(port),
+            AGENT_INTERVAL_SECONDS: '1',
+            AGENT_TOP_PROCESSES: '0',
+            VIGIL_REGISTER_URL: `http://127.0.0.1:${dashboardPort}/api/v1/sd/register`,
+            VIGIL_ADVERTISE_ADDRESS: `127.0.0.1:${port}`,
+            VIGIL_REGISTER_INTERVAL_SECONDS: '1',
+            VIGIL_REGISTER_LABELS: `role=web,agent_name=${name}`,
+            LOG_LEVEL: 'warn',
+          },
+        }),
+      );
     }
     // The shipped prometheus.yml's agent-registered job, pointed at this dashboard; everything else dropped.
     const source = parse(await readFile(join(process.cwd(), 'prometheus', 'prometheus.yml'), 'utf8')) as PrometheusConfigDoc;
-    const rendered = renderPrometheusConfig(source, { addresses: new Map([['dashboard:5000', `127.0.0.1:${dashboardPort}`]]), sourceDir: dir });
+    const rendered = renderPrometheusConfig(source, {
+      addresses: new Map([['dashboard:5000', `127.0.0.1:${dashboardPort}`]]),
+      sourceDir: dir,
+    });
     const job = rendered.scrape_configs?.find((j) => j.job_name === 'agent-registered');
     expect(job?.http_sd_configs?.[0]?.url).toBe(`http://127.0.0.1:${dashboardPort}/api/v1/sd`);
     prom = await startPrometheus({
-      config: { scrape_configs: [{ ...job, scrape_interval: '1s', http_sd_configs: job?.http_sd_configs?.map((h) => ({ ...h, refresh_interval: '1s' })) }] },
+      config: {
+        scrape_configs: [
+          { ...job, scrape_interval: '1s', http_sd_configs: job?.http_sd_configs?.map((h) => ({ ...h, refresh_interval: '1s' })) },
+        ],
+      },
     });
   });
 
@@ -73,24 +92,36 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
   });
 
   it('scrapes both registered agents', async () => {
-    const up = await waitFor('two registered agents up', async () => {
-      const r = await prom.query('up{job="agent-registered"} == 1');
-      return r.length === 2 ? r : undefined;
-    }, 60_000);
+    const up = await waitFor(
+      'two registered agents up',
+      async () => {
+        const r = await prom.query('up{job="agent-registered"} == 1');
+        return r.length === 2 ? r : undefined;
+      },
+      60_000,
+    );
     expect(up.map((s) => s.metric.instance).sort()).toEqual(agentPorts.map((p) => `127.0.0.1:${p}`).sort());
     // The registration's labels become target labels; identity stays on vigil_agent_info alone.
     expect(up.map((s) => s.metric.role)).toEqual(['web', 'web']);
     expect(up.map((s) => s.metric.agent_name).sort()).toEqual(agentNames.slice().sort());
     expect(up[0]?.metric.server_id).toBeUndefined();
-    const info = await waitFor('vigil_agent_info from both', async () => {
-      const r = await prom.query('vigil_agent_info{job="agent-registered"}');
-      return r.length === 2 ? r : undefined;
-    }, 30_000);
+    const info = await waitFor(
+      'vigil_agent_info from both',
+      async () => {
+        const r = await prom.query('vigil_agent_info{job="agent-registered"}');
+        return r.length === 2 ? r : undefined;
+      },
+      30_000,
+    );
     for (const s of info) expect(s.metric.server_id).toMatch(/^[0-9a-f]{32}$/);
-    const cpu = await waitFor('cpu_usage_percent from both', async () => {
-      const r = await prom.query('cpu_usage_percent{job="agent-registered"}');
-      return r.length === 2 ? r : undefined;
-    }, 30_000);
+    const cpu = await waitFor(
+      'cpu_usage_percent from both',
+      async () => {
+        const r = await prom.query('cpu_usage_percent{job="agent-registered"}');
+        return r.length === 2 ? r : undefined;
+      },
+      30_000,
+    );
     for (const s of cpu) expect(Number(s.value[1])).toBeGreaterThanOrEqual(0);
   });
 
@@ -104,14 +135,22 @@ describe('service discovery: agents register with the dashboard, Prometheus scra
     const sd = (await (await fetch(`http://127.0.0.1:${dashboardPort}/api/v1/sd`)).json()) as Array<{ targets: string[] }>;
     expect(sd.flatMap((g) => g.targets)).toContain(gone);
     // ... and after the TTL it leaves the dashboard's answer and Prometheus's targets.
-    await waitFor('the killed agent to leave http_sd', async () => {
-      const now = (await (await fetch(`http://127.0.0.1:${dashboardPort}/api/v1/sd`)).json()) as Array<{ targets: string[] }>;
-      return !now.flatMap((g) => g.targets).includes(gone);
-    }, 30_000);
-    const targets = await waitFor('Prometheus to drop the target', async () => {
-      const t = await registeredTargets(prom);
-      return t.length === 1 ? t : undefined;
-    }, 30_000);
+    await waitFor(
+      'the killed agent to leave http_sd',
+      async () => {
+        const now = (await (await fetch(`http://127.0.0.1:${dashboardPort}/api/v1/sd`)).json()) as Array<{ targets: string[] }>;
+        return !now.flatMap((g) => g.targets).includes(gone);
+      },
+      30_000,
+    );
+    const targets = await waitFor(
+      'Prometheus to drop the target',
+      async () => {
+        const t = await registeredTargets(prom);
+        return t.length === 1 ? t : undefined;
+      },
+      30_000,
+    );
     expect(targets[0]?.labels.instance).toBe(kept);
     expect(targets[0]?.health).toBe('up');
   });

@@ -20,7 +20,10 @@ const root = process.cwd();
 /** The runtime stage's instructions: what follows the Dockerfile's last FROM. */
 async function runtimeStage(): Promise<string[]> {
   const text = (await readFile(join(root, 'Dockerfile'), 'utf8')).replace(/\\\n/g, ' ');
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const from = lines.map((l, i) => (/^FROM\s/i.test(l) ? i : -1)).filter((i) => i >= 0);
   expect(from.length, 'a build stage and a runtime stage').toBeGreaterThanOrEqual(2);
   return lines.slice(from[from.length - 1]!);
@@ -59,9 +62,12 @@ describe('the Docker image (runtime stage replayed without Docker)', () => {
   it('is two-stage, non-root, with a HEALTHCHECK, and runs from production dependencies only', async () => {
     expect(existsSync(join(root, 'dist/cli.js')), 'build first: npm run build (npm test does)').toBe(true);
     const stage = await runtimeStage();
-    expect(stage.some((l) => /^USER\s+(?!root\b|0\b)\S+/i.test(l)), 'USER <non-root>').toBe(true);
+    expect(
+      stage.some((l) => /^USER\s+(?!root\b|0\b)\S+/i.test(l)),
+      'USER <non-root>',
+    ).toBe(true);
     expect(stage.some((l) => /^HEALTHCHECK\s.*CMD/i.test(l))).toBe(true);
-    const build = (await readFile(join(root, 'Dockerfile'), 'utf8'));
+    const build = await readFile(join(root, 'Dockerfile'), 'utf8');
     expect(build).toMatch(/FROM \S+ AS build[\s\S]*RUN npm run build/);
 
     app = await mkdtemp(join(tmpdir(), 'vigil-image-'));
@@ -82,7 +88,12 @@ describe('the Docker image (runtime stage replayed without Docker)', () => {
         }
         continue;
       }
-      const npm = /^RUN\s+(.*)$/i.exec(line)?.[1]?.split('&&').map((c) => c.trim()).filter((c) => c.startsWith('npm ci')) ?? [];
+      const npm =
+        /^RUN\s+(.*)$/i
+          .exec(line)?.[1]
+          ?.split('&&')
+          .map((c) => c.trim())
+          .filter((c) => c.startsWith('npm ci')) ?? [];
       // Replay `npm ci …` exactly (never `npm cache clean`: that is the image's, not this machine's, cache).
       for (const c of npm) {
         expect(c).toContain('--omit=dev');
@@ -92,7 +103,8 @@ describe('the Docker image (runtime stage replayed without Docker)', () => {
     expect(copied).toBeGreaterThanOrEqual(3);
     expect(existsSync(join(dir, 'node_modules/prom-client')), 'production dependencies are installed').toBe(true);
     // The check can fail: development dependencies are really absent.
-    for (const dev of ['vitest', 'typescript', 'eslint', 'mailparser', 'playwright-core']) expect(existsSync(join(dir, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['vitest', 'typescript', 'eslint', 'mailparser', 'playwright-core'])
+      expect(existsSync(join(dir, 'node_modules', dev)), dev).toBe(false);
 
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', DATA_DIR: join(dir, 'data') };
     const cli = join(dir, 'dist/cli.js');
@@ -110,21 +122,36 @@ describe('the Docker image (runtime stage replayed without Docker)', () => {
     const script = `const fails = []; for (const m of ${JSON.stringify(modules)}) { try { await import('./dist/' + m); } catch (e) { fails.push(m + ': ' + e.message); } } console.log(JSON.stringify(fails));`;
     const imported = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
     expect(JSON.parse(imported.stdout.trim().split('\n').pop()!)).toEqual([]);
-    const devImport = await run(process.execPath, ['--input-type=module', '-e', "import('mailparser').then(() => console.log('found'), () => console.log('missing'))"], { cwd: dir, env });
+    const devImport = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "import('mailparser').then(() => console.log('found'), () => console.log('missing'))"],
+      { cwd: dir, env },
+    );
     expect(devImport.stdout.trim()).toBe('missing');
 
     // A short `vigil agent`: ready, healthy by the image's HEALTHCHECK script, then SIGTERM exits 0.
     const port = await freePort();
-    agent = startChild(process.execPath, [cli, 'agent'], { cwd: dir, env: { ...env, AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+    agent = startChild(process.execPath, [cli, 'agent'], {
+      cwd: dir,
+      env: { ...env, AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    });
     await waitReady(agent, `http://127.0.0.1:${port}`, 60_000);
-    const health = await run(process.execPath, [join(dir, 'dist/common/healthcheck.js')], { env: { ...env, VIGIL_HEALTH_URL: `http://127.0.0.1:${port}/-/healthy` } });
+    const health = await run(process.execPath, [join(dir, 'dist/common/healthcheck.js')], {
+      env: { ...env, VIGIL_HEALTH_URL: `http://127.0.0.1:${port}/-/healthy` },
+    });
     expect(health.stderr).toBe('');
     const exit = await agent.stop();
     expect(exit.code).toBe(0);
-    await expect(run(process.execPath, [join(dir, 'dist/common/healthcheck.js')], { env: { ...env, VIGIL_HEALTH_URL: `http://127.0.0.1:${port}/-/healthy` } })).rejects.toThrow();
+    await expect(
+      run(process.execPath, [join(dir, 'dist/common/healthcheck.js')], {
+        env: { ...env, VIGIL_HEALTH_URL: `http://127.0.0.1:${port}/-/healthy` },
+      }),
+    ).rejects.toThrow();
 
     const [total, deps, dist] = await Promise.all([sizeOf(dir), sizeOf(join(dir, 'node_modules')), sizeOf(join(dir, 'dist'))]);
-    console.log(`production tree (what the runtime image adds to node:20-bookworm-slim): ${mb(total)} — node_modules ${mb(deps)}, dist ${mb(dist)}`);
+    console.log(
+      `production tree (what the runtime image adds to node:20-bookworm-slim): ${mb(total)} — node_modules ${mb(deps)}, dist ${mb(dist)}`,
+    );
     expect(deps).toBeGreaterThan(0);
   }, 400_000);
 });

@@ -91,7 +91,10 @@ async function instant(url: string, expr: string, time?: number): Promise<unknow
   return body.data?.result ?? [];
 }
 
-interface RuleGroup { records: string[]; lastEvaluation: number }
+interface RuleGroup {
+  records: string[];
+  lastEvaluation: number;
+}
 
 /** ruleGroups lists Prometheus's rule groups: the series each records and when it last evaluated (Unix s). */
 async function ruleGroups(url: string): Promise<RuleGroup[]> {
@@ -122,15 +125,32 @@ describe('Grafana panel expressions', () => {
       const rules = join(dir, 'rules.yml');
       await writeFile(rules, RULES);
       const flags: Record<string, number> = {};
-      for (const f of ['prometheus-port', 'alertmanager-port', 'agent-port', 'analytics-port', 'alerts-port', 'dashboard-port', 'mail-catcher-port']) flags[f] = await freePort();
+      for (const f of [
+        'prometheus-port',
+        'alertmanager-port',
+        'agent-port',
+        'analytics-port',
+        'alerts-port',
+        'dashboard-port',
+        'mail-catcher-port',
+      ])
+        flags[f] = await freePort();
       const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ANALYTICS_RULES_FILE: rules };
       delete env.SMTP_HOST;
-      const s = startChild(process.execPath, [CLI, 'stack', '--data-dir', join(dir, 'data'), ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], { env });
+      const s = startChild(
+        process.execPath,
+        [CLI, 'stack', '--data-dir', join(dir, 'data'), ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])],
+        { env },
+      );
       stack = s;
-      await waitFor('the stack to print its URLs', () => {
-        if (s.proc.exitCode !== null) throw new Error(`vigil stack exited: ${s.output()}`);
-        return s.output().includes('Vigil stack is ready');
-      }, 120_000);
+      await waitFor(
+        'the stack to print its URLs',
+        () => {
+          if (s.proc.exitCode !== null) throw new Error(`vigil stack exited: ${s.output()}`);
+          return s.output().includes('Vigil stack is ready');
+        },
+        120_000,
+      );
       const prom = `http://127.0.0.1:${flags['prometheus-port']}`;
 
       const live = queries.filter((q) => !(q.key in NOT_LIVE));
@@ -139,7 +159,7 @@ describe('Grafana panel expressions', () => {
       // blocks: wait for data to appear rather than for a fixed time. An expression over a recorded
       // series (e.g. the 1 d roll-up, evaluated every 5 m at an offset Prometheus picks) is given up on
       // only once every rule group it reads has evaluated again after the raw series existed.
-      await waitFor('the agent\'s first scrape', async () => (await instant(prom, 'cpu_usage_percent')).length > 0, 120_000);
+      await waitFor("the agent's first scrape", async () => (await instant(prom, 'cpu_usage_percent')).length > 0, 120_000);
       const dataAt = Date.now() / 1000;
       const deadline = Date.now() + 300_000;
       const hardDeadline = Date.now() + 900_000;
@@ -148,7 +168,9 @@ describe('Grafana panel expressions', () => {
         if (!pending.size) break;
         if (Date.now() >= deadline) {
           const groups = await ruleGroups(prom);
-          const waiting = [...pending.values()].some((q) => groups.some((g) => g.records.some((r) => q.expr.includes(r)) && g.lastEvaluation <= dataAt));
+          const waiting = [...pending.values()].some((q) =>
+            groups.some((g) => g.records.some((r) => q.expr.includes(r)) && g.lastEvaluation <= dataAt),
+          );
           if (!waiting) break;
         }
         await sleep(5_000);
@@ -171,7 +193,9 @@ describe('Grafana panel expressions', () => {
         const checked: PanelQuery[] = queries.filter((q) => q.key in NOT_LIVE);
         const empty: string[] = [];
         for (const q of checked) if (!(await instant(prom.url, q.expr, end)).length) empty.push(`${q.key}: ${q.expr}`);
-        summary.push(`${checked.length - empty.length} of ${checked.length} that need an incident or history returned data on backfilled history`);
+        summary.push(
+          `${checked.length - empty.length} of ${checked.length} that need an incident or history returned data on backfilled history`,
+        );
         expect(empty).toEqual([]);
         // The check can fail: the same backfill has nothing for a series that is not in it.
         expect(await instant(prom.url, 'vigil_analytics_anomaly_score{rule="not-there"}', end)).toEqual([]);
@@ -186,19 +210,37 @@ describe('Grafana panel expressions', () => {
 function incidentHistory(end: number): BackfillSeries[] {
   const times: number[] = [];
   for (let t = end - 7200; t <= end; t += 15) times.push(t);
-  const gauge = (name: string, labels: Record<string, string>, v: number | ((i: number) => number)): BackfillSeries =>
-    ({ name, labels, samples: times.map((t, i) => [t, typeof v === 'number' ? v : v(i)]) });
-  const counter = (name: string, labels: Record<string, string>, perSample = 1): BackfillSeries =>
-    ({ name, labels, type: 'counter', samples: times.map((t, i) => [t, i * perSample]) });
+  const gauge = (name: string, labels: Record<string, string>, v: number | ((i: number) => number)): BackfillSeries => ({
+    name,
+    labels,
+    samples: times.map((t, i) => [t, typeof v === 'number' ? v : v(i)]),
+  });
+  const counter = (name: string, labels: Record<string, string>, perSample = 1): BackfillSeries => ({
+    name,
+    labels,
+    type: 'counter',
+    samples: times.map((t, i) => [t, i * perSample]),
+  });
   const host = { job: 'agent', instance: 'web-1:9101' };
   const analytics = { job: 'vigil', service: 'analytics', instance: 'analytics:9102' };
   const alerts = { job: 'vigil', service: 'alerts', instance: 'alerts:9103' };
   const result = { ...host, rule: 'cpu-anomaly', metric_name: 'cpu_usage_percent' };
-  const forecast = { ...host, rule: 'disk-fill-forecast', metric_name: 'disk_usage_percent', mountpoint: '/', device: '/dev/sda1', fstype: 'ext4' };
+  const forecast = {
+    ...host,
+    rule: 'disk-fill-forecast',
+    metric_name: 'disk_usage_percent',
+    mountpoint: '/',
+    device: '/dev/sda1',
+    fstype: 'ext4',
+  };
   const series: BackfillSeries[] = [
     gauge('ALERTS', { ...host, alertname: 'HostHighCpuUsage', alertstate: 'firing', severity: 'warning' }, 1),
     gauge('ALERTS', { ...host, alertname: 'HostHighMemoryUsage', alertstate: 'pending', severity: 'critical' }, 1),
-    gauge('vigil_analytics_alerts', { ...host, service: 'analytics', alertname: 'HighCpuUsage', alertstate: 'firing', rule: 'cpu-high', rule_kind: 'threshold' }, 1),
+    gauge(
+      'vigil_analytics_alerts',
+      { ...host, service: 'analytics', alertname: 'HighCpuUsage', alertstate: 'firing', rule: 'cpu-high', rule_kind: 'threshold' },
+      1,
+    ),
     counter('http_requests_total', { ...analytics, method: 'GET', route: '/api/v1/rules/:id', status: '500' }),
     counter('http_requests_total', { ...analytics, method: 'GET', route: '/api/v1/rules/:id', status: '404' }),
     counter('vigil_alerts_notifications_sent_total', { ...alerts, channel: 'email' }),
@@ -208,7 +250,10 @@ function incidentHistory(end: number): BackfillSeries[] {
     // The cache counters under both names the panels accept: with and without the service prefix.
     counter('vigil_analytics_cache_hits_total', { ...analytics, cache: 'forecast-history' }, 9),
     counter('cache_misses_total', { ...analytics, cache: 'forecast-history' }),
-    ...['0.1', '0.5', '1', '+Inf'].map((le, k) => ({ ...counter('vigil_alerts_delivery_duration_seconds_bucket', { ...alerts, channel: 'email', le }, k + 1), type: 'gauge' as const })),
+    ...['0.1', '0.5', '1', '+Inf'].map((le, k) => ({
+      ...counter('vigil_alerts_delivery_duration_seconds_bucket', { ...alerts, channel: 'email', le }, k + 1),
+      type: 'gauge' as const,
+    })),
     gauge('vigil_analytics_forecast_crossing_seconds', forecast, (i) => 7200 - i * 15),
     gauge('vigil_analytics_forecast_confidence_ratio', forecast, 0.95),
     gauge('vigil_analytics_anomaly_score', result, (i) => (i % 40 === 0 ? 2.5 : 0.3)),

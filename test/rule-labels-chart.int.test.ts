@@ -31,7 +31,13 @@ beforeAll(async () => {
     ],
   });
   smtp = await startSmtpSink();
-  alerts = await startAlerts({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'ops@example.com', PROMETHEUS_URL: prom.url, ALERTS_GROUP_WAIT_SECONDS: '0.2' });
+  alerts = await startAlerts({
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    ALERT_EMAIL_TO: 'ops@example.com',
+    PROMETHEUS_URL: prom.url,
+    ALERTS_GROUP_WAIT_SECONDS: '0.2',
+  });
   analytics = await startTestAnalytics({ prometheusUrl: prom.url, alertsUrl: alerts.url });
 });
 
@@ -46,7 +52,14 @@ describe('a rule that adds labels its series lacks', () => {
   it('emails a chart of the series that fired, drawn from its data', async () => {
     // team is one of the names the old chart code knew to drop; env and service are not.
     const r = await postJson(`${analytics.url}/api/v1/rules`, {
-      id: 'queue', name: 'QueueDepthHigh', kind: 'threshold', expr: 'vigil_test_queue_depth', op: '>', value: 80, severity: 'critical', frequency: '5m',
+      id: 'queue',
+      name: 'QueueDepthHigh',
+      kind: 'threshold',
+      expr: 'vigil_test_queue_depth',
+      op: '>',
+      value: 80,
+      severity: 'critical',
+      frequency: '5m',
       labels: { team: 'db', env: 'prod', service: 'billing' },
     });
     expect(r.status).toBe(201);
@@ -56,7 +69,9 @@ describe('a rule that adds labels its series lacks', () => {
 
     const mail = await waitForMail(smtp, 'QueueDepthHigh', 'firing', 90_000);
     // The alert the alerts service holds: the rule's labels in its identity, and a query naming the series that fired alone.
-    const held = (await (await fetch(`${alerts.url}/api/v1/alerts`)).json()) as { alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> };
+    const held = (await (await fetch(`${alerts.url}/api/v1/alerts`)).json()) as {
+      alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }>;
+    };
     expect(held.alerts).toHaveLength(1);
     expect(held.alerts[0]!.labels).toMatchObject({ ...SERIES, team: 'db', env: 'prod', service: 'billing' });
     expect(held.alerts[0]!.annotations[ANNOTATION.query]).toBe('vigil_test_queue_depth{instance="db-1:9101",job="db"}');
@@ -67,6 +82,7 @@ describe('a rule that adds labels its series lacks', () => {
     const span = plotSpan(chart);
     expect(span, 'the threshold line').toBeDefined();
     const drawn = curvePixels(chart, RED);
-    for (let i = 0; i < 8; i++) expect(inPlot(drawn, span!, i / 8, (i + 1) / 8).length, `data in the ${i + 1}th eighth of the day`).toBeGreaterThan(0);
+    for (let i = 0; i < 8; i++)
+      expect(inPlot(drawn, span!, i / 8, (i + 1) / 8).length, `data in the ${i + 1}th eighth of the day`).toBeGreaterThan(0);
   });
 });

@@ -26,25 +26,67 @@ const noise = (i: number) => ((i * 7919) % 13) / 13 - 0.5;
 // CPU timeline (minutes after base) for web-1: 0–10: 50 · 10–20: 90 · 20–30: hovers 78/82 · then 60.
 const cpu = (m: number, i: number) => (m < 10 ? 50 : m < 20 ? 90 : m < 30 ? (Math.floor(i / 2) % 2 ? 82 : 78) : 60);
 const history: BackfillSeries[] = [
-  { name: 'vigil_test_cpu_percent', labels: { instance: 'web-1:9101', job: 'agent' }, samples: Array.from({ length: N }, (_, i) => [base + i * STEP, cpu((i * STEP) / 60, i)]) },
-  { name: 'vigil_test_cpu_percent', labels: { instance: 'web-2:9101', job: 'agent' }, samples: Array.from({ length: N }, (_, i) => [base + i * STEP, 40]) },
+  {
+    name: 'vigil_test_cpu_percent',
+    labels: { instance: 'web-1:9101', job: 'agent' },
+    samples: Array.from({ length: N }, (_, i) => [base + i * STEP, cpu((i * STEP) / 60, i)]),
+  },
+  {
+    name: 'vigil_test_cpu_percent',
+    labels: { instance: 'web-2:9101', job: 'agent' },
+    samples: Array.from({ length: N }, (_, i) => [base + i * STEP, 40]),
+  },
   // Filling at 5 %/h from 60 %: 70 % at the end, crosses 85 % three hours later.
-  { name: 'vigil_test_disk_percent', labels: { instance: 'db-1:9101', job: 'agent', mountpoint: '/data' }, samples: Array.from({ length: N }, (_, i) => [base + i * STEP, 60 + (5 * i * STEP) / 3600 + noise(i)]) },
+  {
+    name: 'vigil_test_disk_percent',
+    labels: { instance: 'db-1:9101', job: 'agent', mountpoint: '/data' },
+    samples: Array.from({ length: N }, (_, i) => [base + i * STEP, 60 + (5 * i * STEP) / 3600 + noise(i)]),
+  },
   // Flat: no crossing.
-  { name: 'vigil_test_disk_percent', labels: { instance: 'db-2:9101', job: 'agent', mountpoint: '/data' }, samples: Array.from({ length: N }, (_, i) => [base + i * STEP, 50 + noise(i)]) },
+  {
+    name: 'vigil_test_disk_percent',
+    labels: { instance: 'db-2:9101', job: 'agent', mountpoint: '/data' },
+    samples: Array.from({ length: N }, (_, i) => [base + i * STEP, 50 + noise(i)]),
+  },
 ];
 
 /** The same series in Prometheus's text format with millisecond timestamps, for VictoriaMetrics' /api/v1/import/prometheus. */
 function importText(series: BackfillSeries[]): string {
-  return series.flatMap((s) => {
-    const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join(',');
-    return s.samples.map(([t, v]) => `${s.name}{${labels}} ${v} ${t * 1000}`);
-  }).join('\n') + '\n';
+  return (
+    series
+      .flatMap((s) => {
+        const labels = Object.entries(s.labels ?? {})
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(',');
+        return s.samples.map(([t, v]) => `${s.name}{${labels}} ${v} ${t * 1000}`);
+      })
+      .join('\n') + '\n'
+  );
 }
 
 const RULES = [
-  { id: 'cpu-high', name: 'HighCpu', kind: 'threshold', expr: 'vigil_test_cpu_percent', op: '>', value: 80, resolveValue: 75, for: '1m', frequency: '15s' },
-  { id: 'disk-fill', name: 'DiskFill', kind: 'forecast', expr: 'vigil_test_disk_percent', threshold: 85, lookback: '1h', horizon: '4h', points: 12, frequency: '1m' },
+  {
+    id: 'cpu-high',
+    name: 'HighCpu',
+    kind: 'threshold',
+    expr: 'vigil_test_cpu_percent',
+    op: '>',
+    value: 80,
+    resolveValue: 75,
+    for: '1m',
+    frequency: '15s',
+  },
+  {
+    id: 'disk-fill',
+    name: 'DiskFill',
+    kind: 'forecast',
+    expr: 'vigil_test_disk_percent',
+    threshold: 85,
+    lookback: '1h',
+    horizon: '4h',
+    points: 12,
+    frequency: '1m',
+  },
 ];
 
 let prom: TestPrometheus;
@@ -88,7 +130,11 @@ async function timeline(svc: TestAnalytics): Promise<Array<[number, string]>> {
 describe('VictoriaMetrics behind PROMETHEUS_URL', () => {
   it('a threshold rule goes through the same timeline as against Prometheus', async () => {
     const [a, b] = [await timeline(onProm), await timeline(onVm)];
-    expect(a).toEqual([[10, 'pending'], [11, 'firing'], [30, 'resolved']]);
+    expect(a).toEqual([
+      [10, 'pending'],
+      [11, 'firing'],
+      [30, 'resolved'],
+    ]);
     expect(b).toEqual(a);
   });
 
@@ -149,30 +195,49 @@ describe('Prometheus remote-writing to VictoriaMetrics', () => {
         remote_write: [{ url: `${vm.url}/api/v1/write` }],
       },
     });
-    const fromVm = await waitFor('cpu_usage_percent in VictoriaMetrics', async () => {
-      const r = await vm.query('cpu_usage_percent{job="agent"}');
-      return r.length ? r : undefined;
-    }, 90_000);
+    const fromVm = await waitFor(
+      'cpu_usage_percent in VictoriaMetrics',
+      async () => {
+        const r = await vm.query('cpu_usage_percent{job="agent"}');
+        return r.length ? r : undefined;
+      },
+      90_000,
+    );
     const fromProm = await live.query('cpu_usage_percent{job="agent"}');
     expect(fromVm.map((s) => s.metric)).toEqual(fromProm.map((s) => s.metric));
     expect(Number(fromVm[0]!.value[1])).toBeGreaterThanOrEqual(0);
 
     // Analytics evaluates a rule on the remote-written samples, at "now", through VictoriaMetrics.
-    const svc = await startTestAnalytics({ prometheusUrl: vm.url, fileRules: [{ id: 'cpu-any', name: 'CpuSeen', kind: 'threshold', expr: 'cpu_usage_percent{job="agent"}', op: '>=', value: 0, frequency: '5s' }] });
+    const svc = await startTestAnalytics({
+      prometheusUrl: vm.url,
+      fileRules: [
+        { id: 'cpu-any', name: 'CpuSeen', kind: 'threshold', expr: 'cpu_usage_percent{job="agent"}', op: '>=', value: 0, frequency: '5s' },
+      ],
+    });
     try {
       const instance = fromProm[0]!.metric.instance;
-      const state = await waitFor('analytics to see the agent through VictoriaMetrics', async () => {
-        const rt = await svc.svc.engine.evaluate('cpu-any');
-        expect(rt?.health, rt?.lastError).toBe('ok');
-        return [...rt!.states.values()].find((x) => x.labels.instance === instance);
-      }, 30_000, 1_000);
+      const state = await waitFor(
+        'analytics to see the agent through VictoriaMetrics',
+        async () => {
+          const rt = await svc.svc.engine.evaluate('cpu-any');
+          expect(rt?.health, rt?.lastError).toBe('ok');
+          return [...rt!.states.values()].find((x) => x.labels.instance === instance);
+        },
+        30_000,
+        1_000,
+      );
       expect(state.phase).toBe('firing');
     } finally {
       await svc.close();
     }
 
     const port = await freePort();
-    dashboard = startVigil(['dashboard'], { DASHBOARD_PORT: String(port), DASHBOARD_HOST: '127.0.0.1', PROMETHEUS_URL: vm.url, DATA_DIR: dir });
+    dashboard = startVigil(['dashboard'], {
+      DASHBOARD_PORT: String(port),
+      DASHBOARD_HOST: '127.0.0.1',
+      PROMETHEUS_URL: vm.url,
+      DATA_DIR: dir,
+    });
     await waitReady(dashboard, `http://127.0.0.1:${port}`, 60_000);
     const sd = await fetch(`http://127.0.0.1:${port}/api/v1/sd`);
     expect(sd.status).toBe(200);
@@ -182,14 +247,22 @@ describe('Prometheus remote-writing to VictoriaMetrics', () => {
     const status = (await (await fetch(`${base}/api/v1/status`)).json()) as { prometheus: { up: boolean } };
     expect(status.prometheus.up).toBe(true);
     const instance = fromProm[0]!.metric.instance!;
-    const listed = await waitFor('the agent in the dashboard servers list, read from VictoriaMetrics', async () => {
-      const body = (await (await fetch(`${base}/api/v1/servers`)).json()) as { servers: Array<{ instance: string; up: boolean; cpu: number | null; hostname?: string }> };
-      return body.servers.find((s) => s.instance === instance && s.cpu !== null);
-    }, 60_000);
+    const listed = await waitFor(
+      'the agent in the dashboard servers list, read from VictoriaMetrics',
+      async () => {
+        const body = (await (await fetch(`${base}/api/v1/servers`)).json()) as {
+          servers: Array<{ instance: string; up: boolean; cpu: number | null; hostname?: string }>;
+        };
+        return body.servers.find((s) => s.instance === instance && s.cpu !== null);
+      },
+      60_000,
+    );
     expect(listed.up).toBe(true);
     expect(listed.cpu).toBeGreaterThanOrEqual(0);
     expect(listed.hostname).toBeTruthy();
-    const proxied = (await (await fetch(`${base}/api/prometheus/v1/query?query=${encodeURIComponent('cpu_usage_percent{job="agent"}')}`)).json()) as { status: string; data: { result: unknown[] } };
+    const proxied = (await (
+      await fetch(`${base}/api/prometheus/v1/query?query=${encodeURIComponent('cpu_usage_percent{job="agent"}')}`)
+    ).json()) as { status: string; data: { result: unknown[] } };
     expect(proxied.status).toBe('success');
     expect(proxied.data.result.length).toBe(fromVm.length);
   });

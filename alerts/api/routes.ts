@@ -45,7 +45,17 @@ export function presentAlert(st: AlertState, dashboardUrl: string) {
 
 function presentEntry(e: OutboxEntry) {
   const target = e.channel === 'email' ? e.target : e.target.replace(/^(https?:\/\/[^/]+).*/, '$1/…');
-  return { id: e.id, channel: e.channel, target, key: e.key, fingerprints: e.fingerprints, attempts: e.attempts, createdAt: new Date(e.createdAt).toISOString(), nextAttemptAt: new Date(e.nextAttemptAt).toISOString(), lastError: e.lastError ?? null };
+  return {
+    id: e.id,
+    channel: e.channel,
+    target,
+    key: e.key,
+    fingerprints: e.fingerprints,
+    attempts: e.attempts,
+    createdAt: new Date(e.createdAt).toISOString(),
+    nextAttemptAt: new Date(e.nextAttemptAt).toISOString(),
+    lastError: e.lastError ?? null,
+  };
 }
 
 /**
@@ -54,12 +64,25 @@ function presentEntry(e: OutboxEntry) {
  */
 function presentUnreadable(u: UnreadableEntry) {
   const at = new Date(u.writtenAt).toISOString();
-  return { id: u.id, channel: 'unknown', target: '', key: '', fingerprints: [], attempts: 0, createdAt: at, nextAttemptAt: at, lastError: `unreadable outbox entry (${u.error}); not delivered, its bytes are kept in ${u.file}`, file: u.file };
+  return {
+    id: u.id,
+    channel: 'unknown',
+    target: '',
+    key: '',
+    fingerprints: [],
+    attempts: 0,
+    createdAt: at,
+    nextAttemptAt: at,
+    lastError: `unreadable outbox entry (${u.error}); not delivered, its bytes are kept in ${u.file}`,
+    file: u.file,
+  };
 }
 
 /** deadLetters lists the dead letters and the unreadable pending entries, newest first. */
 function deadLetters(outbox: Outbox) {
-  return [...outbox.deadLetters().map(presentEntry), ...outbox.unreadableEntries().map(presentUnreadable)].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return [...outbox.deadLetters().map(presentEntry), ...outbox.unreadableEntries().map(presentUnreadable)].sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  );
 }
 
 function str(req: Request, name: string): string | undefined {
@@ -73,7 +96,8 @@ function int(req: Request, name: string, def: number, min: number, max: number):
   const v = str(req, name);
   if (v === undefined) return def;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`${name}: expected an integer between ${min} and ${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidQueryError(`${name}: expected an integer between ${min} and ${max}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -97,10 +121,18 @@ export function apiRoutes(app: Express, d: ApiDeps): void {
 
   app.get('/api/v1/alerts', guard, (req, res) => {
     const state = str(req, 'state');
-    if (state !== undefined && state !== 'firing' && state !== 'resolved') throw new InvalidQueryError(`state: expected firing or resolved, got ${JSON.stringify(state)}`);
+    if (state !== undefined && state !== 'firing' && state !== 'resolved')
+      throw new InvalidQueryError(`state: expected firing or resolved, got ${JSON.stringify(state)}`);
     const instance = str(req, 'instance');
     const severity = str(req, 'severity');
-    const list = d.dispatcher.list().filter((st) => (!state || st.status === state) && (instance === undefined || st.alert.labels.instance === instance) && (severity === undefined || st.alert.labels.severity === severity));
+    const list = d.dispatcher
+      .list()
+      .filter(
+        (st) =>
+          (!state || st.status === state) &&
+          (instance === undefined || st.alert.labels.instance === instance) &&
+          (severity === undefined || st.alert.labels.severity === severity),
+      );
     res.json({ alerts: list.map((st) => presentAlert(st, d.dashboardUrl)) });
   });
 
@@ -130,8 +162,10 @@ export function apiRoutes(app: Express, d: ApiDeps): void {
   app.post('/api/v1/alerts/:fingerprint/ack', guard, async (req, res) => {
     const fp = String(req.params.fingerprint);
     const body = (req.body ?? {}) as { by?: unknown; comment?: unknown };
-    if (typeof body.by !== 'string' || !body.by.trim() || body.by.length > 200) throw new InvalidQueryError('by: expected who acknowledges, a non-empty string of at most 200 characters');
-    if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > 4000)) throw new InvalidQueryError('comment: expected a string of at most 4000 characters');
+    if (typeof body.by !== 'string' || !body.by.trim() || body.by.length > 200)
+      throw new InvalidQueryError('by: expected who acknowledges, a non-empty string of at most 200 characters');
+    if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > 4000))
+      throw new InvalidQueryError('comment: expected a string of at most 4000 characters');
     const st = d.dispatcher.get(fp);
     if (!st) throw new AlertNotFoundError(fp);
     if (st.status !== 'firing') throw new AlertNotFiringError(fp);

@@ -52,7 +52,12 @@ export function toNotificationAlert(st: AlertState, dashboardUrl: string): Notif
 }
 
 /** recordEvent writes one lifecycle event of an alert to the history. */
-export function recordEvent(history: HistoryStore, st: AlertState, event: HistoryEventType, extra: { channel?: string; detail?: string } = {}): void {
+export function recordEvent(
+  history: HistoryStore,
+  st: AlertState,
+  event: HistoryEventType,
+  extra: { channel?: string; detail?: string } = {},
+): void {
   const l = st.alert.labels;
   history.record({
     fingerprint: st.fingerprint,
@@ -66,7 +71,19 @@ export function recordEvent(history: HistoryStore, st: AlertState, event: Histor
 
 /** newAlertState is the state of an alert seen for the first time (or firing again). */
 export function newAlertState(fp: string, a: Alert, status: AlertState['status'], now: number): AlertState {
-  return { fingerprint: fp, alert: a, status, notified: false, announced: false, resolvedNotified: false, repeats: 0, silencedBy: [], fires: [], resolves: [], ...(status === 'resolved' ? { resolvedAt: now } : {}) };
+  return {
+    fingerprint: fp,
+    alert: a,
+    status,
+    notified: false,
+    announced: false,
+    resolvedNotified: false,
+    repeats: 0,
+    silencedBy: [],
+    fires: [],
+    resolves: [],
+    ...(status === 'resolved' ? { resolvedAt: now } : {}),
+  };
 }
 
 /**
@@ -75,5 +92,10 @@ export function newAlertState(fp: string, a: Alert, status: AlertState['status']
  * not stop its re-sending to Alertmanager.
  */
 export function updateAlert(old: Alert, a: Alert): Alert {
-  return { ...a, startsAt: old.startsAt, source: old.source === 'api' ? 'api' : a.source, actions: a.actions.length ? a.actions : old.actions };
+  return {
+    ...a,
+    startsAt: old.startsAt,
+    source: old.source === 'api' ? 'api' : a.source,
+    actions: a.actions.length ? a.actions : old.actions,
+  };
 }

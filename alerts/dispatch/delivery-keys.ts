@@ -11,6 +11,8 @@ export function memberKey(fp: string, status: string, startsAt: string, extra = 
 
 /** deliveryKey is the idempotency key of one notification to one channel target. */
 export function deliveryKey(channel: string, target: string, kind: NotificationKind, members: string[]): string {
-  const h = createHash('sha256').update(`${channel}\n${target}\n${kind}\n${[...members].sort().join('\n')}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${channel}\n${target}\n${kind}\n${[...members].sort().join('\n')}`)
+    .digest('hex');
   return `${kind}-${h.slice(0, 32)}`;
 }

@@ -97,9 +97,11 @@ export class Dispatcher {
     const owed = new Map<string, AlertState[]>();
     for (const st of this.states.values()) {
       // Snapshots from before resolve_timeout existed: the clock starts now.
-      if (st.status === 'firing' && !st.alert.endsAt && st.timeoutAt === undefined) st.timeoutAt = now + this.d.timings.resolveTimeout * 1000;
+      if (st.status === 'firing' && !st.alert.endsAt && st.timeoutAt === undefined)
+        st.timeoutAt = now + this.d.timings.resolveTimeout * 1000;
       if (!st.notified && !st.flapping && (st.status === 'firing' || !st.resolvedNotified)) this.addToGroup(st);
-      if (st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping) owed.set(groupOf(st), [...(owed.get(groupOf(st)) ?? []), st]);
+      if (st.status === 'resolved' && st.announced && !st.resolvedNotified && !st.flapping)
+        owed.set(groupOf(st), [...(owed.get(groupOf(st)) ?? []), st]);
     }
     for (const [group, sts] of owed) this.track(this.sendResolved(group, sts));
   }
@@ -187,7 +189,9 @@ export class Dispatcher {
 
   /** list returns the current alerts, firing first, newest first. */
   list(): AlertState[] {
-    return [...this.states.values()].sort((a, b) => (a.status === b.status ? b.alert.startsAt.localeCompare(a.alert.startsAt) : a.status === 'firing' ? -1 : 1));
+    return [...this.states.values()].sort((a, b) =>
+      a.status === b.status ? b.alert.startsAt.localeCompare(a.alert.startsAt) : a.status === 'firing' ? -1 : 1,
+    );
   }
 
   /** settled resolves when the deliveries decided so far are queued durably. */
@@ -222,7 +226,9 @@ export class Dispatcher {
     recordEvent(this.d.history, st, 'fired');
     if (!st.flapping && st.fires.length > this.d.timings.flapThreshold) {
       st.flapping = { since: now, summaryAt: now + this.d.timings.flapWindow * 1000 };
-      recordEvent(this.d.history, st, 'flapping', { detail: `fired ${st.fires.length} times in ${this.d.timings.flapWindow} s; held until a summary` });
+      recordEvent(this.d.history, st, 'flapping', {
+        detail: `fired ${st.fires.length} times in ${this.d.timings.flapWindow} s; held until a summary`,
+      });
     }
     if (st.flapping) {
       this.d.metrics.suppressed.inc({ reason: 'flapping' });
@@ -261,8 +267,14 @@ export class Dispatcher {
     const g = this.groups.get(group);
     this.groups.delete(group);
     if (!g) return;
-    const members = [...g.fps].map((fp) => this.states.get(fp)).filter((st): st is AlertState => !!st && !st.notified && !st.flapping && !this.busy.has(st.fingerprint));
-    await this.announce('firing', group, members.filter((st) => st.status === 'firing'));
+    const members = [...g.fps]
+      .map((fp) => this.states.get(fp))
+      .filter((st): st is AlertState => !!st && !st.notified && !st.flapping && !this.busy.has(st.fingerprint));
+    await this.announce(
+      'firing',
+      group,
+      members.filter((st) => st.status === 'firing'),
+    );
     // Alerts that fired and resolved within the group wait are not dropped: one resolved message says so.
     const early = members.filter((st) => st.status === 'resolved' && !st.resolvedNotified);
     const tell: AlertState[] = [];
@@ -303,7 +315,14 @@ export class Dispatcher {
       this.decide('silenced', held).catch((err: unknown) => this.d.logger.error({ err }, 'could not journal a silenced decision'));
       const gate = new Gate();
       try {
-        const channels = await this.deliver(kind, group, send, (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''), undefined, gate.promise);
+        const channels = await this.deliver(
+          kind,
+          group,
+          send,
+          (st) => (kind === 'repeat' ? `r${st.repeats + 1}` : ''),
+          undefined,
+          gate.promise,
+        );
         for (const st of send) {
           st.notified = true;
           st.announced = true;
@@ -311,7 +330,9 @@ export class Dispatcher {
           if (kind === 'repeat') st.repeats++;
           recordEvent(this.d.history, st, kind === 'repeat' ? 'repeated' : 'notified', { channel: channels.join(',') });
         }
-        await (kind === 'repeat' ? Promise.all(send.map((st) => this.decide('repeat', [st], { repeats: st.repeats }))) : this.decide('firing', send));
+        await (kind === 'repeat'
+          ? Promise.all(send.map((st) => this.decide('repeat', [st], { repeats: st.repeats })))
+          : this.decide('firing', send));
       } finally {
         gate.open();
       }
@@ -351,12 +372,29 @@ export class Dispatcher {
    * The deliveries wait for `gate`: the decision is journalled first, so that a crash during the
    * delivery replays the decision instead of making a new one (which could group differently).
    */
-  private async deliver(kind: NotificationKind, group: string, list: AlertState[], extra: (st: AlertState) => string, flap?: FlapSummary, gate?: Promise<void>): Promise<string[]> {
+  private async deliver(
+    kind: NotificationKind,
+    group: string,
+    list: AlertState[],
+    extra: (st: AlertState) => string,
+    flap?: FlapSummary,
+    gate?: Promise<void>,
+  ): Promise<string[]> {
     if (!list.length) return [];
-    const n: Notification = { kind, group, alerts: list.map((st) => toNotificationAlert(st, this.d.dashboardUrl)), createdAt: new Date().toISOString() };
+    const n: Notification = {
+      kind,
+      group,
+      alerts: list.map((st) => toNotificationAlert(st, this.d.dashboardUrl)),
+      createdAt: new Date().toISOString(),
+    };
     if (flap) n.flap = flap;
     const members = list.map((st) => memberKey(st.fingerprint, st.status, st.alert.startsAt, extra(st)));
-    const requests = route(n, list.flatMap((st) => st.alert.actions), members, this.d.routes);
+    const requests = route(
+      n,
+      list.flatMap((st) => st.alert.actions),
+      members,
+      this.d.routes,
+    );
     for (const r of requests) await this.d.outbox.enqueue(r, gate);
     return [...new Set(requests.map((r) => r.channel))];
   }
@@ -376,13 +414,25 @@ export class Dispatcher {
       const waiting = !!st.silencesUnknown && now < st.silencesUnknown.retryAt;
       if (st.flapping && now >= st.flapping.summaryAt) {
         if (!waiting) this.track(this.summarise(st, now));
-      } else if (st.status === 'firing' && st.announced && !st.ack && !st.flapping && now - (st.lastNotifiedAt ?? now) >= t.repeatInterval * 1000) {
+      } else if (
+        st.status === 'firing' &&
+        st.announced &&
+        !st.ack &&
+        !st.flapping &&
+        now - (st.lastNotifiedAt ?? now) >= t.repeatInterval * 1000
+      ) {
         if (!waiting) repeats.set(groupOf(st), [...(repeats.get(groupOf(st)) ?? []), st]);
       } else if (st.silencesUnknown && !waiting && !st.notified && !st.flapping && (st.status === 'firing' || !st.resolvedNotified)) {
         // Held because the silences were unknown: group it again, which asks for them again.
         st.silencesUnknown.retryAt = now + t.silenceRetryInterval * 1000;
         this.addToGroup(st);
-      } else if (st.status === 'firing' && st.notified && !st.announced && st.silencedBy.length && now - (st.lastNotifiedAt ?? now) >= SILENCE_RECHECK_MS) {
+      } else if (
+        st.status === 'firing' &&
+        st.notified &&
+        !st.announced &&
+        st.silencedBy.length &&
+        now - (st.lastNotifiedAt ?? now) >= SILENCE_RECHECK_MS
+      ) {
         st.notified = false;
         this.addToGroup(st);
       }
@@ -406,7 +456,14 @@ export class Dispatcher {
   /** pruneResolved forgets the `n` oldest resolved alerts whose messages are settled; returns how many it forgot. */
   private pruneResolved(n: number): number {
     const old = [...this.states.values()]
-      .filter((st) => st.status === 'resolved' && !st.flapping && st.notified && (st.resolvedNotified || !st.announced) && !this.busy.has(st.fingerprint))
+      .filter(
+        (st) =>
+          st.status === 'resolved' &&
+          !st.flapping &&
+          st.notified &&
+          (st.resolvedNotified || !st.announced) &&
+          !this.busy.has(st.fingerprint),
+      )
       .sort((a, b) => (a.resolvedAt ?? 0) - (b.resolvedAt ?? 0))
       .slice(0, n);
     for (const st of old) this.states.delete(st.fingerprint);
@@ -418,16 +475,26 @@ export class Dispatcher {
     const flapping = st.flapping!;
     const t = this.d.timings;
     // Counts cover the hold: from when flapping was detected until now.
-    const flap: FlapSummary = { fires: st.fires.filter((x) => x >= flapping.since).length, resolves: st.resolves.filter((x) => x >= flapping.since).length, windowSeconds: t.flapWindow };
+    const flap: FlapSummary = {
+      fires: st.fires.filter((x) => x >= flapping.since).length,
+      resolves: st.resolves.filter((x) => x >= flapping.since).length,
+      windowSeconds: t.flapWindow,
+    };
     this.busy.add(st.fingerprint);
     const gate = new Gate();
     try {
       const silencedBy = await this.silencesFor(st, now);
       if (!silencedBy) return; // held: the tick tries the summary again once the silences are asked again
       st.silencedBy = silencedBy;
-      if (st.silencedBy.length) recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
-      const channels = st.silencedBy.length ? [] : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap, gate.promise);
-      recordEvent(this.d.history, st, 'flap-summary', { channel: channels.join(','), detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}` });
+      if (st.silencedBy.length)
+        recordEvent(this.d.history, st, 'silenced', { detail: `flap summary silenced by ${st.silencedBy.join(', ')}` });
+      const channels = st.silencedBy.length
+        ? []
+        : await this.deliver('flapping', groupOf(st), [st], () => `f${flapping.summaryAt}`, flap, gate.promise);
+      recordEvent(this.d.history, st, 'flap-summary', {
+        channel: channels.join(','),
+        detail: `fired ${flap.fires} and resolved ${flap.resolves} times in ${t.flapWindow} s; now ${st.status}`,
+      });
       // The hold ends with the summary; a fire soon after (still more than the threshold in the window) holds it again.
       st.flapping = undefined;
       st.notified = true;
@@ -454,24 +521,38 @@ export class Dispatcher {
     const t = this.d.timings;
     try {
       const ids = await this.d.silences.silencedBy(st.alert.labels);
-      if (st.silencesUnknown) this.d.logger.info({ fingerprint: st.fingerprint, alertname: st.alert.labels.alertname, heldSeconds: Math.round((now - st.silencesUnknown.since) / 1000) }, 'silences known again; the held notification goes on');
+      if (st.silencesUnknown)
+        this.d.logger.info(
+          {
+            fingerprint: st.fingerprint,
+            alertname: st.alert.labels.alertname,
+            heldSeconds: Math.round((now - st.silencesUnknown.since) / 1000),
+          },
+          'silences known again; the held notification goes on',
+        );
       st.silencesUnknown = undefined;
       return ids;
     } catch (err) {
       // Anything else (an answer of an unexpected shape) is a failed lookup too: counted, and the alert held.
       if (!(err instanceof SilenceLookupError)) this.d.metrics.silenceLookupFailures.inc();
-      const reason = err instanceof SilenceLookupError ? err.reason : (err as Error)?.message ?? String(err);
+      const reason = err instanceof SilenceLookupError ? err.reason : ((err as Error)?.message ?? String(err));
       const log = { fingerprint: st.fingerprint, alertname: st.alert.labels.alertname, instance: st.alert.labels.instance, err: reason };
       if (!st.silencesUnknown) {
         st.silencesUnknown = { since: now, retryAt: now + t.silenceRetryInterval * 1000 };
-        this.d.logger.warn({ ...log, retrySeconds: t.silenceRetryInterval, maxHoldSeconds: t.silencesUnknownMaxHold }, 'silences are unknown (Alertmanager does not answer); holding the notification and asking again');
+        this.d.logger.warn(
+          { ...log, retrySeconds: t.silenceRetryInterval, maxHoldSeconds: t.silencesUnknownMaxHold },
+          'silences are unknown (Alertmanager does not answer); holding the notification and asking again',
+        );
         return undefined;
       }
       if (now - st.silencesUnknown.since < t.silencesUnknownMaxHold * 1000) {
         st.silencesUnknown.retryAt = now + t.silenceRetryInterval * 1000;
         return undefined;
       }
-      this.d.logger.error({ ...log, heldSeconds: Math.round((now - st.silencesUnknown.since) / 1000) }, 'silences still unknown after the longest hold; notifying as not silenced so that the alert is not lost');
+      this.d.logger.error(
+        { ...log, heldSeconds: Math.round((now - st.silencesUnknown.since) / 1000) },
+        'silences still unknown after the longest hold; notifying as not silenced so that the alert is not lost',
+      );
       st.silencesUnknown = undefined;
       return [];
     }

@@ -33,7 +33,14 @@ export class Forwarder {
     const fingerprints = alerts.map((a) => fingerprint(a.labels));
     for (const url of this.urls) {
       try {
-        await this.outbox.enqueue({ channel: 'alertmanager', target: url, key: `am-${randomUUID()}`, idempotent: false, payload, fingerprints });
+        await this.outbox.enqueue({
+          channel: 'alertmanager',
+          target: url,
+          key: `am-${randomUUID()}`,
+          idempotent: false,
+          payload,
+          fingerprints,
+        });
       } catch (err) {
         this.logger.error({ err }, 'could not queue forwarding to Alertmanager');
       }

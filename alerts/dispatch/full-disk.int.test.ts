@@ -56,7 +56,20 @@ describe('a full disk', () => {
     cleanups.push(() => hook.close());
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATA_DIR: disk, ALERTS_PORT: String(port), ALERTS_HOST: '127.0.0.1', ALERT_WEBHOOK_URL: `${hook.url}/hook`, ALERTS_GROUP_WAIT_SECONDS: '0.1', ALERTS_RETRY_BASE_SECONDS: '0.1', ALERTS_RETRY_MAX_SECONDS: '0.3', ALERTS_RETRY_MAX_ATTEMPTS: '100000', ALERTS_HISTORY_MAX_BYTES: '65536', ALERTS_HISTORY_FILES: '1', LOG_LEVEL: 'warn' };
+    const env = {
+      ...process.env,
+      DATA_DIR: disk,
+      ALERTS_PORT: String(port),
+      ALERTS_HOST: '127.0.0.1',
+      ALERT_WEBHOOK_URL: `${hook.url}/hook`,
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      ALERTS_RETRY_BASE_SECONDS: '0.1',
+      ALERTS_RETRY_MAX_SECONDS: '0.3',
+      ALERTS_RETRY_MAX_ATTEMPTS: '100000',
+      ALERTS_HISTORY_MAX_BYTES: '65536',
+      ALERTS_HISTORY_FILES: '1',
+      LOG_LEVEL: 'warn',
+    };
     const start = async (): Promise<Child> => {
       const child = startChild(process.execPath, ['dist/cli.js', 'alerts'], { env });
       cleanups.push(() => child.stop());
@@ -75,7 +88,12 @@ describe('a full disk', () => {
     expect(accepted.size).toBe(5);
     // Their webhook delivery is in the outbox and failing (the hook answers 500) before the disk fills, so
     // that what follows exercises the outbox's retry path on a full disk.
-    const failedAttempts = async () => Number(/vigil_alerts_notifications_failed_total\{channel="webhook",retryable="true"\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    const failedAttempts = async () =>
+      Number(
+        /vigil_alerts_notifications_failed_total\{channel="webhook",retryable="true"\} (\d+)/.exec(
+          await (await fetch(`${url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
     await waitFor('the first webhook delivery to fail and be retried', async () => (await failedAttempts()) >= 1, 60_000);
     const filler = await fill(disk, 40_000);
 
@@ -91,7 +109,9 @@ describe('a full disk', () => {
     expect([...statuses.keys()].sort()).toEqual([200, 503]);
     expect(refused!.body.error!.code).toBe('STORAGE_FULL');
     expect(Number(refused!.retryAfter)).toBeGreaterThan(0);
-    await waitFor('the full-disk gauge', async () => (await (await fetch(`${url}/metrics`)).text()).includes('vigil_alerts_storage_full 1'));
+    await waitFor('the full-disk gauge', async () =>
+      (await (await fetch(`${url}/metrics`)).text()).includes('vigil_alerts_storage_full 1'),
+    );
     // The outbox keeps retrying the failing webhook on the full disk; the process must survive it.
     const before = await failedAttempts();
     await waitFor('more failed attempts on the full disk', async () => (await failedAttempts()) >= before + 5, 60_000);
@@ -107,7 +127,9 @@ describe('a full disk', () => {
 
     await rm(filler);
     await waitFor('alerts accepted again once space returns', async () => (await post(1001, 9000)).status === 200, 60_000);
-    await waitFor('the full-disk gauge to clear', async () => (await (await fetch(`${url}/metrics`)).text()).includes('vigil_alerts_storage_full 0'));
+    await waitFor('the full-disk gauge to clear', async () =>
+      (await (await fetch(`${url}/metrics`)).text()).includes('vigil_alerts_storage_full 0'),
+    );
   });
 
   it('a corrupt state.json is set aside, logged and counted, and the service starts with the journal', async () => {
@@ -117,7 +139,22 @@ describe('a full disk', () => {
     expect((await first.post('/api/v2/alerts', [alert({ instance: 'before' })])).status).toBe(200);
     await first.close(true);
     await writeFile(join(dir, 'alerts', 'state.json'), '{"states": [{"fingerprint": "0123');
-    await writeFile(join(dir, 'alerts', 'journal.jsonl'), JSON.stringify({ t: 'alerts', at: Date.now(), alerts: [{ labels: { alertname: 'A', instance: 'journalled' }, annotations: {}, startsAt: new Date().toISOString(), actions: [], source: 'api' }] }) + '\n');
+    await writeFile(
+      join(dir, 'alerts', 'journal.jsonl'),
+      JSON.stringify({
+        t: 'alerts',
+        at: Date.now(),
+        alerts: [
+          {
+            labels: { alertname: 'A', instance: 'journalled' },
+            annotations: {},
+            startsAt: new Date().toISOString(),
+            actions: [],
+            source: 'api',
+          },
+        ],
+      }) + '\n',
+    );
     const svc = await startAlerts({ ALERTS_GROUP_WAIT_SECONDS: '600' }, { dir });
     cleanups.push(() => svc.close());
     expect(await svc.registry.getSingleMetricAsString('vigil_alerts_corrupt_files_total')).toContain('file="state"} 1');

@@ -23,14 +23,21 @@ describe('journal under load', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (next < total) {
-        const i = next++;
-        const r = await fetch(`${svc.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert({ instance: `load-${i % 50}`, n: String(i) })]), signal: AbortSignal.timeout(60_000) });
-        await r.arrayBuffer();
-        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < total) {
+          const i = next++;
+          const r = await fetch(`${svc.url}/api/v2/alerts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify([alert({ instance: `load-${i % 50}`, n: String(i) })]),
+            signal: AbortSignal.timeout(60_000),
+          });
+          await r.arrayBuffer();
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        }
+      }),
+    );
     stop = true;
     await snapper;
     expect(Object.fromEntries(statuses)).toEqual({ 200: total });

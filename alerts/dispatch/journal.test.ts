@@ -21,7 +21,13 @@ const rec = (i: number): JournalRecord => ({ t: 'ack', at: i, fingerprint: `fp${
 
 /** settles says whether `p` settles before `other` does (a deadlocked promise never does). */
 async function settlesBefore(p: Promise<unknown>, other: Promise<unknown>): Promise<boolean> {
-  return Promise.race([p.then(() => true, () => true), other.then(() => false)]);
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    other.then(() => false),
+  ]);
 }
 
 describe('Journal', () => {
@@ -104,7 +110,12 @@ describe('Journal', () => {
     await j.append(rec(1), () => undefined);
     room = 20; // the next record gets 20 of its bytes written, then the disk is full
     const applied: number[] = [];
-    const err = await j.append(rec(2), () => applied.push(2)).then(() => undefined, (e: unknown) => e);
+    const err = await j
+      .append(rec(2), () => applied.push(2))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(StorageFullError);
     expect((err as StorageFullError).code).toBe('STORAGE_FULL');
     expect((err as StorageFullError).status).toBe(503);
@@ -159,7 +170,10 @@ describe('Journal', () => {
   it('reports how long a stalled write has been running, and writes nothing twice when the state is unchanged', async () => {
     const dir = await tempDir();
     let stall = false;
-    const io: Partial<JournalIo> = { write: (fh, buf, offset, length, position) => (stall ? new Promise<number>(() => undefined) : fileIo.write(fh, buf, offset, length, position)) };
+    const io: Partial<JournalIo> = {
+      write: (fh, buf, offset, length, position) =>
+        stall ? new Promise<number>(() => undefined) : fileIo.write(fh, buf, offset, length, position),
+    };
     const j = new Journal(dir, io);
     await j.open();
     expect(await j.snapshot(() => ({ a: 1 }))).toBe(true);

@@ -67,7 +67,13 @@ export interface JournalStatus {
 }
 
 type Append = { kind: 'append'; data: Buffer; apply: () => void; resolve: () => void; reject: (err: unknown) => void };
-type Snapshot = { kind: 'snapshot'; serialize: () => unknown; promise?: Promise<boolean>; resolve: (written: boolean) => void; reject: (err: unknown) => void };
+type Snapshot = {
+  kind: 'snapshot';
+  serialize: () => unknown;
+  promise?: Promise<boolean>;
+  resolve: (written: boolean) => void;
+  reject: (err: unknown) => void;
+};
 type Op = Append | Snapshot;
 
 /** Most records committed by one write + fsync. */
@@ -163,7 +169,10 @@ export class Journal {
       } catch (err) {
         // No room to write the clean copy: keep the file; its unreadable lines are skipped at every start.
         await rm(`${this.journalPath}.recovered.tmp`, { force: true });
-        setAside.push({ file: 'journal', reason: `${bad} unreadable record(s) skipped; could not move the file aside: ${(err as Error).message}` });
+        setAside.push({
+          file: 'journal',
+          reason: `${bad} unreadable record(s) skipped; could not move the file aside: ${(err as Error).message}`,
+        });
       }
     }
     this.fh = await open(this.journalPath, constants.O_RDWR | constants.O_CREAT, 0o600);
@@ -329,7 +338,9 @@ function hash(text: string): string {
 function parseRecord(line: Buffer): JournalRecord | undefined {
   try {
     const r = JSON.parse(line.toString('utf8')) as JournalRecord;
-    return r && typeof r === 'object' && (r.t === 'alerts' || r.t === 'ack' || r.t === 'decided') && typeof r.at === 'number' ? r : undefined;
+    return r && typeof r === 'object' && (r.t === 'alerts' || r.t === 'ack' || r.t === 'decided') && typeof r.at === 'number'
+      ? r
+      : undefined;
   } catch {
     return undefined;
   }

@@ -18,7 +18,8 @@ async function lookupFailures(svc: TestAlerts): Promise<number> {
 }
 
 /** The alert names a webhook delivery was about. */
-const namesIn = (r: Received[]) => r.flatMap((x) => ((x.body as Body).alerts as Array<{ labels: Record<string, string> }>).map((a) => a.labels.alertname));
+const namesIn = (r: Received[]) =>
+  r.flatMap((x) => ((x.body as Body).alerts as Array<{ labels: Record<string, string> }>).map((a) => a.labels.alertname));
 
 describe('while Alertmanager cannot be asked for silences', () => {
   it('holds notifications and asks again: once it answers, the silenced alert stays silent and the other one goes out', async () => {
@@ -28,7 +29,13 @@ describe('while Alertmanager cannot be asked for silences', () => {
     const created = await fetch(`${am.url}/api/v2/silences`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ matchers: [{ name: 'alertname', value: 'Muted', isRegex: false, isEqual: true }], startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3600_000).toISOString(), createdBy: 'test', comment: 'maintenance' }),
+      body: JSON.stringify({
+        matchers: [{ name: 'alertname', value: 'Muted', isRegex: false, isEqual: true }],
+        startsAt: new Date(now).toISOString(),
+        endsAt: new Date(now + 3600_000).toISOString(),
+        createdBy: 'test',
+        comment: 'maintenance',
+      }),
     });
     expect(created.status).toBe(200);
     const { silenceID } = (await created.json()) as { silenceID: string };
@@ -39,11 +46,24 @@ describe('while Alertmanager cannot be asked for silences', () => {
     cleanups.push(() => hook.close());
     const log = logLines();
     const svc = await startAlerts(
-      { ALERTMANAGER_URL: `http://127.0.0.1:${port}`, ALERT_WEBHOOK_URL: `${hook.url}/hook`, ALERTS_GROUP_WAIT_SECONDS: '0.05', ALERTS_SILENCE_CACHE_SECONDS: '0' },
-      { logger: log.logger, configure: (c) => { c.silenceRetryInterval = 0.2; } },
+      {
+        ALERTMANAGER_URL: `http://127.0.0.1:${port}`,
+        ALERT_WEBHOOK_URL: `${hook.url}/hook`,
+        ALERTS_GROUP_WAIT_SECONDS: '0.05',
+        ALERTS_SILENCE_CACHE_SECONDS: '0',
+      },
+      {
+        logger: log.logger,
+        configure: (c) => {
+          c.silenceRetryInterval = 0.2;
+        },
+      },
     );
     cleanups.push(() => svc.close());
-    expect((await svc.post('/api/v2/alerts', [alert({ alertname: 'Muted', instance: 'a:1' }), alert({ alertname: 'Loud', instance: 'b:1' })])).status).toBe(200);
+    expect(
+      (await svc.post('/api/v2/alerts', [alert({ alertname: 'Muted', instance: 'a:1' }), alert({ alertname: 'Loud', instance: 'b:1' })]))
+        .status,
+    ).toBe(200);
 
     // Both alerts are asked about, held, and asked about again several times: nothing is notified meanwhile.
     await waitFor('repeated failed silence lookups', async () => (await lookupFailures(svc)) >= 6);
@@ -59,7 +79,11 @@ describe('while Alertmanager cannot be asked for silences', () => {
     cleanups.push(() => proxy.stop());
     await waitFor('the unsilenced alert delivered', () => namesIn(hook.received).includes('Loud'));
     const muted = await waitFor('the silenced alert decided', async () => {
-      const list = (await svc.get('/api/v1/alerts')).body.alerts as Array<{ labels: Record<string, string>; notified: boolean; status: { silencedBy: string[] } }>;
+      const list = (await svc.get('/api/v1/alerts')).body.alerts as Array<{
+        labels: Record<string, string>;
+        notified: boolean;
+        status: { silencedBy: string[] };
+      }>;
       return list.find((a) => a.labels.alertname === 'Muted' && a.status.silencedBy.length > 0);
     });
     expect(muted.status.silencedBy).toEqual([silenceID]);
@@ -76,8 +100,19 @@ describe('while Alertmanager cannot be asked for silences', () => {
     cleanups.push(() => hook.close());
     const log = logLines();
     const svc = await startAlerts(
-      { ALERTMANAGER_URL: `http://127.0.0.1:${port}`, ALERT_WEBHOOK_URL: `${hook.url}/hook`, ALERTS_GROUP_WAIT_SECONDS: '0.05', ALERTS_SILENCE_CACHE_SECONDS: '0' },
-      { logger: log.logger, configure: (c) => { c.silenceRetryInterval = 0.1; c.silencesUnknownMaxHold = 1; } },
+      {
+        ALERTMANAGER_URL: `http://127.0.0.1:${port}`,
+        ALERT_WEBHOOK_URL: `${hook.url}/hook`,
+        ALERTS_GROUP_WAIT_SECONDS: '0.05',
+        ALERTS_SILENCE_CACHE_SECONDS: '0',
+      },
+      {
+        logger: log.logger,
+        configure: (c) => {
+          c.silenceRetryInterval = 0.1;
+          c.silencesUnknownMaxHold = 1;
+        },
+      },
     );
     cleanups.push(() => svc.close());
     await svc.post('/api/v2/alerts', [alert({ alertname: 'Loud', instance: 'b:1' })]);

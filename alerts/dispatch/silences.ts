@@ -111,7 +111,12 @@ export class SilenceChecker {
       } catch (err) {
         reason = `${url}: ${(err as Error).message}`;
         this.metrics.silenceLookupFailures.inc();
-        this.logger.warn({ url, err: (err as Error).message }, this.cache ? 'cannot read silences from Alertmanager; using the silences it last reported that have not ended' : 'cannot read silences from Alertmanager; notifications wait until it answers');
+        this.logger.warn(
+          { url, err: (err as Error).message },
+          this.cache
+            ? 'cannot read silences from Alertmanager; using the silences it last reported that have not ended'
+            : 'cannot read silences from Alertmanager; notifications wait until it answers',
+        );
       }
     }
     if (!this.cache) throw new SilenceLookupError(reason);

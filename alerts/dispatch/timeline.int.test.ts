@@ -20,18 +20,22 @@ afterEach(async () => {
 async function setup(env: Record<string, string>): Promise<{ svc: TestAlerts; hook: HttpReceiver; bodies: () => WebhookBody[] }> {
   const hook = await startHttpReceiver();
   const svc = await startAlerts({ ALERT_WEBHOOK_URL: `${hook.url}/hook`, ...env });
-  cleanups.push(() => hook.close(), () => svc.close());
+  cleanups.push(
+    () => hook.close(),
+    () => svc.close(),
+  );
   return { svc, hook, bodies: () => hook.received.map((r) => r.body as WebhookBody) };
 }
 
 /** probe posts an alert for a fresh instance and waits for its message: every group wait begun before it has ended. */
 async function probe(svc: TestAlerts, bodies: () => WebhookBody[]): Promise<void> {
   await svc.post('/api/v2/alerts', [alert({ instance: 'probe:1', alertname: 'Probe' })]);
-  await waitFor('the probe alert\'s message', () => bodies().some((b) => b.group === 'probe:1'), 20_000);
+  await waitFor("the probe alert's message", () => bodies().some((b) => b.group === 'probe:1'), 20_000);
 }
 
 /** of lists the messages about one group (instance), optionally of one kind. */
-const of = (bodies: WebhookBody[], group: string, kind?: WebhookBody['kind']) => bodies.filter((b) => b.group === group && (!kind || b.kind === kind));
+const of = (bodies: WebhookBody[], group: string, kind?: WebhookBody['kind']) =>
+  bodies.filter((b) => b.group === group && (!kind || b.kind === kind));
 
 const iso = (msAgo = 0) => new Date(Date.now() - msAgo).toISOString();
 
@@ -39,7 +43,10 @@ describe('alert timelines', () => {
   it('groups alerts that arrive together for one instance into one message', async () => {
     const { svc, bodies } = await setup({ ALERTS_GROUP_WAIT_SECONDS: '1' });
     await svc.post('/api/v2/alerts', [alert({ instance: 'a:1', alertname: 'HighCpu' })]);
-    await svc.post('/api/v2/alerts', [alert({ instance: 'a:1', alertname: 'HighMemory' }), alert({ instance: 'b:1', alertname: 'HighCpu' })]);
+    await svc.post('/api/v2/alerts', [
+      alert({ instance: 'a:1', alertname: 'HighMemory' }),
+      alert({ instance: 'b:1', alertname: 'HighCpu' }),
+    ]);
     await waitFor('two grouped messages', () => bodies().length >= 2);
     await probe(svc, bodies);
     const b = bodies().filter((x) => x.group !== 'probe:1');
@@ -68,7 +75,9 @@ describe('alert timelines', () => {
     // The comment is stored: the alert and its history say who acknowledged it and why.
     const acked = await svc.get(`/api/v1/alerts/${fp}`);
     expect(acked.body.alert.status.acked).toMatchObject({ by: 'alice', comment: 'looking at it' });
-    expect(acked.body.history.filter((e: { event: string }) => e.event === 'acked').map((e: { detail: string }) => e.detail)).toEqual(['alice: looking at it']);
+    expect(acked.body.history.filter((e: { event: string }) => e.event === 'acked').map((e: { detail: string }) => e.detail)).toEqual([
+      'alice: looking at it',
+    ]);
     const ackEvents = await svc.get(`/api/v1/alerts/history?fingerprint=${fp}&event=acked`);
     expect(ackEvents.body.events).toMatchObject([{ event: 'acked', fingerprint: fp, detail: 'alice: looking at it' }]);
 
@@ -94,7 +103,10 @@ describe('alert timelines', () => {
   it('keeps an acknowledgement and its comment across a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-alerts-'));
     const hook = await startHttpReceiver();
-    cleanups.push(() => rm(dir, { recursive: true, force: true }), () => hook.close());
+    cleanups.push(
+      () => rm(dir, { recursive: true, force: true }),
+      () => hook.close(),
+    );
     const env = { ALERT_WEBHOOK_URL: `${hook.url}/hook`, ALERTS_GROUP_WAIT_SECONDS: '0.1' };
     const before = await startAlerts(env, { dir });
     await before.post('/api/v2/alerts', [alert({ instance: 'k:1', alertname: 'Kept' })]);
@@ -106,7 +118,9 @@ describe('alert timelines', () => {
     cleanups.push(() => after.close());
     const got = await after.get(`/api/v1/alerts/${fp}`);
     expect(got.body.alert.status.acked).toMatchObject({ by: 'bob', comment: 'disk swap booked for 14:00' });
-    expect(got.body.history.filter((e: { event: string }) => e.event === 'acked').map((e: { detail: string }) => e.detail)).toEqual(['bob: disk swap booked for 14:00']);
+    expect(got.body.history.filter((e: { event: string }) => e.event === 'acked').map((e: { detail: string }) => e.detail)).toEqual([
+      'bob: disk swap booked for 14:00',
+    ]);
   });
 
   it('sends resolved at once, ahead of a new alert still in its group wait', async () => {
@@ -137,7 +151,12 @@ describe('alert timelines', () => {
 
   it('holds a flapping alert and sends one summary instead of a storm', async () => {
     // Repeats every 3 s serve only the control alert below; the flapping alert never stays firing that long.
-    const { svc, bodies } = await setup({ ALERTS_GROUP_WAIT_SECONDS: '0.05', ALERTS_FLAP_THRESHOLD: '2', ALERTS_FLAP_WINDOW_SECONDS: '4', ALERTS_REPEAT_INTERVAL_SECONDS: '3' });
+    const { svc, bodies } = await setup({
+      ALERTS_GROUP_WAIT_SECONDS: '0.05',
+      ALERTS_FLAP_THRESHOLD: '2',
+      ALERTS_FLAP_WINDOW_SECONDS: '4',
+      ALERTS_REPEAT_INTERVAL_SECONDS: '3',
+    });
     const labels = { instance: 'f:1', alertname: 'Flappy' };
     let expected = 0;
     for (let i = 0; i < 6; i++) {

@@ -11,7 +11,14 @@ describe('HistoryStore', () => {
       const h = new HistoryStore(join(dir, 'history.jsonl'));
       await h.open();
       for (let i = 0; i < 25; i++) {
-        h.record({ at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), fingerprint: `f${i % 5}`, event: i % 2 ? 'fired' : 'resolved', alertname: 'A', instance: `i${i % 3}`, severity: i < 10 ? 'critical' : 'warning' });
+        h.record({
+          at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+          fingerprint: `f${i % 5}`,
+          event: i % 2 ? 'fired' : 'resolved',
+          alertname: 'A',
+          instance: `i${i % 3}`,
+          severity: i < 10 ? 'critical' : 'warning',
+        });
       }
       const p1 = h.query({ instance: 'i0', page: 1, limit: 3 });
       expect(p1.total).toBe(9);
@@ -41,7 +48,8 @@ describe('HistoryStore', () => {
       }
       await h.flush();
       expect((await readdir(dir)).sort()).toEqual(['history.jsonl', 'history.jsonl.1', 'history.jsonl.2']);
-      for (const f of ['history.jsonl', 'history.jsonl.1', 'history.jsonl.2']) expect((await stat(join(dir, f))).size).toBeLessThanOrEqual(10_000);
+      for (const f of ['history.jsonl', 'history.jsonl.1', 'history.jsonl.2'])
+        expect((await stat(join(dir, f))).size).toBeLessThanOrEqual(10_000);
       const all = h.query({ page: 1, limit: 1000 });
       expect(all.total).toBeLessThanOrEqual(400);
       expect(all.events[0]!.fingerprint).toBe('f1999');

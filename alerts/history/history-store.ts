@@ -3,8 +3,17 @@ import { dirname } from 'node:path';
 
 /** What happened in an alert's lifecycle. */
 export type HistoryEventType =
-  | 'fired' | 'notified' | 'repeated' | 'acked' | 'resolved' | 'silenced' | 'flapping' | 'flap-summary'
-  | 'delivery-retrying' | 'dead-lettered' | 'resolved-before-notification';
+  | 'fired'
+  | 'notified'
+  | 'repeated'
+  | 'acked'
+  | 'resolved'
+  | 'silenced'
+  | 'flapping'
+  | 'flap-summary'
+  | 'delivery-retrying'
+  | 'dead-lettered'
+  | 'resolved-before-notification';
 
 /** HistoryEvent is one line of an alert's lifecycle, as stored and served. */
 export interface HistoryEvent {
@@ -71,7 +80,10 @@ export class HistoryStore {
   /** Events that could not be written. */
   dropped = 0;
 
-  constructor(private readonly path: string, bounds: Partial<HistoryBounds> = {}) {
+  constructor(
+    private readonly path: string,
+    bounds: Partial<HistoryBounds> = {},
+  ) {
     this.bounds = { ...DEFAULT_BOUNDS, ...bounds };
   }
 
@@ -122,7 +134,10 @@ export class HistoryStore {
     } catch {
       this.dropped += count;
       // A torn line may be left; start the next write on a fresh line.
-      this.bytes = await stat(this.path).then((s) => s.size, () => 0);
+      this.bytes = await stat(this.path).then(
+        (s) => s.size,
+        () => 0,
+      );
       await appendFile(this.path, '\n').catch(() => undefined);
     }
   }

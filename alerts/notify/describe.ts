@@ -59,8 +59,15 @@ export function facts(a: NotificationAlert): Array<[string, string]> {
   else if (threshold !== undefined) out.push(['Threshold', threshold]);
   const forecast = an.forecast ?? an.forecast_value;
   if (forecast !== undefined) {
-    const at = an.forecast_at ? ` at ${isoOf(an.forecast_at)}` : an.horizon_seconds ? ` in ${formatDuration(Number(an.horizon_seconds) * 1000)}` : '';
-    const interval = an.forecast_lower !== undefined && an.forecast_upper !== undefined ? ` (95 % interval ${an.forecast_lower} – ${an.forecast_upper})` : '';
+    const at = an.forecast_at
+      ? ` at ${isoOf(an.forecast_at)}`
+      : an.horizon_seconds
+        ? ` in ${formatDuration(Number(an.horizon_seconds) * 1000)}`
+        : '';
+    const interval =
+      an.forecast_lower !== undefined && an.forecast_upper !== undefined
+        ? ` (95 % interval ${an.forecast_lower} – ${an.forecast_upper})`
+        : '';
     out.push(['Forecast', `${forecast}${at}${interval}`]);
   }
   if (an.crossing_time) out.push(['Predicted crossing', isoOf(an.crossing_time)]);

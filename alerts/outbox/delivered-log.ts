@@ -36,7 +36,10 @@ export class DeliveredLog {
   /** The last write failed and may have left half a line: start the next one on a new line. */
   private torn = false;
 
-  constructor(private readonly path: string, private readonly bounds: DeliveredBounds = { retentionMs: 7 * 24 * 3600_000, maxKeys: 100_000 }) {}
+  constructor(
+    private readonly path: string,
+    private readonly bounds: DeliveredBounds = { retentionMs: 7 * 24 * 3600_000, maxKeys: 100_000 },
+  ) {}
 
   /** open loads the log, drops keys past the bounds and rewrites it compactly (skipped when the disk is full). */
   async open(): Promise<void> {

@@ -13,7 +13,10 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const fingerprints = (m: CaughtMail) => String(m.parsed.headers.get('x-vigil-fingerprints') ?? '').split(',').filter(Boolean);
+const fingerprints = (m: CaughtMail) =>
+  String(m.parsed.headers.get('x-vigil-fingerprints') ?? '')
+    .split(',')
+    .filter(Boolean);
 
 /** perAlert counts, per alert fingerprint, the emails and the distinct Message-IDs that carried it. */
 function perAlert(mails: CaughtMail[]): Map<string, { emails: number; ids: Set<string> }> {
@@ -35,7 +38,21 @@ async function service(smtp: SmtpSink, extra: Record<string, string> = {}) {
   const url = `http://127.0.0.1:${port}`;
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   // A long snapshot interval: after a kill everything since the start is replayed from the journal.
-  const env = { ...process.env, DATA_DIR: dir, ALERTS_PORT: String(port), ALERTS_HOST: '127.0.0.1', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'ops@example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1', ALERTS_RETRY_BASE_SECONDS: '0.2', ALERTS_RETRY_MAX_SECONDS: '1', ALERTS_SNAPSHOT_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'warn', ...extra };
+  const env = {
+    ...process.env,
+    DATA_DIR: dir,
+    ALERTS_PORT: String(port),
+    ALERTS_HOST: '127.0.0.1',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    ALERT_EMAIL_TO: 'ops@example.com',
+    ALERTS_GROUP_WAIT_SECONDS: '0.1',
+    ALERTS_RETRY_BASE_SECONDS: '0.2',
+    ALERTS_RETRY_MAX_SECONDS: '1',
+    ALERTS_SNAPSHOT_INTERVAL_SECONDS: '3600',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
   const start = async (): Promise<Child> => {
     const child = startChild(process.execPath, ['dist/cli.js', 'alerts'], { env });
     cleanups.push(() => child.stop());
@@ -43,7 +60,11 @@ async function service(smtp: SmtpSink, extra: Record<string, string> = {}) {
     return child;
   };
   const post = async (labels: Record<string, string>) => {
-    const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert(labels)]) });
+    const r = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert(labels)]),
+    });
     expect(r.status).toBe(200);
   };
   return { start, post, url, dir };
@@ -80,7 +101,9 @@ describe('duplicates after kill -9', () => {
     const first = await svc.start();
     smtp.dataDelayMs = 60_000; // hold the 250: the server has the message, Vigil does not know yet
     let arrived: CaughtMail | undefined;
-    smtp.onDataEnd = (m) => { arrived ??= m; };
+    smtp.onDataEnd = (m) => {
+      arrived ??= m;
+    };
     await svc.post({ instance: 'window' });
     await waitFor('the message data at the server', () => arrived, 30_000, 20);
     first.proc.kill('SIGKILL');

@@ -55,7 +55,13 @@ export async function readEntry(path: string): Promise<{ entry: OutboxEntry } | 
   } catch (err) {
     return { error: `not JSON: ${(err as Error).message}` };
   }
-  if (!entry || typeof entry !== 'object' || typeof entry.id !== 'string' || typeof entry.key !== 'string' || typeof entry.channel !== 'string') {
+  if (
+    !entry ||
+    typeof entry !== 'object' ||
+    typeof entry.id !== 'string' ||
+    typeof entry.key !== 'string' ||
+    typeof entry.channel !== 'string'
+  ) {
     return { error: 'not an outbox entry (no id, key or channel)' };
   }
   return { entry };

@@ -17,7 +17,10 @@ afterEach(async () => {
 function fingerprintCounts(mails: CaughtMail[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const m of mails) {
-    for (const fp of String(m.parsed.headers.get('x-vigil-fingerprints') ?? '').split(',').filter(Boolean)) counts.set(fp, (counts.get(fp) ?? 0) + 1);
+    for (const fp of String(m.parsed.headers.get('x-vigil-fingerprints') ?? '')
+      .split(',')
+      .filter(Boolean))
+      counts.set(fp, (counts.get(fp) ?? 0) + 1);
   }
   return counts;
 }
@@ -26,13 +29,31 @@ describe('faults', () => {
   it('SMTP down while 100 alerts arrive, then up: each of the 100 is emailed exactly once', async () => {
     const smtp = await startSmtpSink();
     await smtp.down();
-    const svc = await startAlerts({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'ops@example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1', ALERTS_RETRY_BASE_SECONDS: '0.2', ALERTS_RETRY_MAX_SECONDS: '1', ALERTS_RETRY_MAX_ATTEMPTS: '1000' });
-    cleanups.push(() => smtp.close(), () => svc.close());
+    const svc = await startAlerts({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      ALERT_EMAIL_TO: 'ops@example.com',
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      ALERTS_RETRY_BASE_SECONDS: '0.2',
+      ALERTS_RETRY_MAX_SECONDS: '1',
+      ALERTS_RETRY_MAX_ATTEMPTS: '1000',
+    });
+    cleanups.push(
+      () => smtp.close(),
+      () => svc.close(),
+    );
     for (let i = 0; i < 100; i += 10) {
-      const r = await svc.post('/api/v2/alerts', Array.from({ length: 10 }, (_, j) => alert({ instance: `host-${i + j}` })));
+      const r = await svc.post(
+        '/api/v2/alerts',
+        Array.from({ length: 10 }, (_, j) => alert({ instance: `host-${i + j}` })),
+      );
       expect(r.status).toBe(200);
     }
-    await waitFor('failed attempts while SMTP is down', async () => /channel="email",retryable="true"\} \d{2,}/.test(await svc.registry.getSingleMetricAsString('vigil_alerts_notifications_failed_total')));
+    await waitFor('failed attempts while SMTP is down', async () =>
+      /channel="email",retryable="true"\} \d{2,}/.test(
+        await svc.registry.getSingleMetricAsString('vigil_alerts_notifications_failed_total'),
+      ),
+    );
     expect(smtp.mails).toHaveLength(0);
     await smtp.up();
     await waitFor('100 emails', () => smtp.mails.length >= 100, 90_000);
@@ -49,8 +70,23 @@ describe('faults', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-alerts-kill-'));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    cleanups.push(() => smtp.close(), () => rm(dir, { recursive: true, force: true }));
-    const env = { ...process.env, DATA_DIR: dir, ALERTS_PORT: String(port), ALERTS_HOST: '127.0.0.1', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'ops@example.com', ALERTS_GROUP_WAIT_SECONDS: '1', ALERTS_RETRY_BASE_SECONDS: '0.2', ALERTS_RETRY_MAX_SECONDS: '1', LOG_LEVEL: 'warn' };
+    cleanups.push(
+      () => smtp.close(),
+      () => rm(dir, { recursive: true, force: true }),
+    );
+    const env = {
+      ...process.env,
+      DATA_DIR: dir,
+      ALERTS_PORT: String(port),
+      ALERTS_HOST: '127.0.0.1',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      ALERT_EMAIL_TO: 'ops@example.com',
+      ALERTS_GROUP_WAIT_SECONDS: '1',
+      ALERTS_RETRY_BASE_SECONDS: '0.2',
+      ALERTS_RETRY_MAX_SECONDS: '1',
+      LOG_LEVEL: 'warn',
+    };
     const start = async (): Promise<Child> => {
       const child = startChild(process.execPath, ['dist/cli.js', 'alerts'], { env });
       cleanups.push(() => child.stop());
@@ -61,13 +97,19 @@ describe('faults', () => {
       return child;
     };
     const post = async (from: number, n: number) => {
-      const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Array.from({ length: n }, (_, i) => alert({ instance: `k-${from + i}` }))) });
+      const r = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(Array.from({ length: n }, (_, i) => alert({ instance: `k-${from + i}` }))),
+      });
       expect(r.status).toBe(200);
     };
 
     smtp.delayMs = 300; // a slow server: each transaction waits at MAIL FROM, so the kill lands mid-delivery
     let froms = 0;
-    smtp.onMailFrom = (n) => { froms = n; };
+    smtp.onMailFrom = (n) => {
+      froms = n;
+    };
     const first = await start();
     await post(0, 30);
     await waitFor('deliveries under way', () => froms >= 2, 30_000);
@@ -80,13 +122,19 @@ describe('faults', () => {
     expect(beforeRestart).toBeLessThan(40);
     // What the dead process left: deliveries in the outbox, and the last batch in the journal (or its snapshot).
     expect((await readdir(join(dir, 'alerts', 'outbox', 'pending'))).length).toBeGreaterThan(0);
-    const journalled = (await readFile(join(dir, 'alerts', 'journal.jsonl'), 'utf8')) + (await readFile(join(dir, 'alerts', 'state.json'), 'utf8').catch(() => ''));
+    const journalled =
+      (await readFile(join(dir, 'alerts', 'journal.jsonl'), 'utf8')) +
+      (await readFile(join(dir, 'alerts', 'state.json'), 'utf8').catch(() => ''));
     expect(journalled).toContain('k-39');
 
     smtp.delayMs = 0;
     await start();
     await waitFor('every alert emailed', () => fingerprintCounts(smtp.mails).size === 40, 90_000);
-    await waitFor('the outbox to drain', async () => ((await (await fetch(`${url}/api/v1/outbox`)).json()) as { pending: unknown[] }).pending.length === 0, 30_000);
+    await waitFor(
+      'the outbox to drain',
+      async () => ((await (await fetch(`${url}/api/v1/outbox`)).json()) as { pending: unknown[] }).pending.length === 0,
+      30_000,
+    );
     const counts = fingerprintCounts(smtp.mails);
     const twice = [...counts].filter(([, n]) => n > 1);
     expect(twice).toEqual([]);

@@ -79,7 +79,10 @@ export class Outbox {
   constructor(private readonly opts: OutboxOptions) {
     this.pendingDir = join(opts.dir, 'pending');
     this.deadDir = join(opts.dir, 'dead');
-    this.delivered = new DeliveredLog(join(opts.dir, 'delivered.log'), { retentionMs: opts.deliveredRetentionMs ?? 7 * 24 * 3600_000, maxKeys: opts.deliveredMax ?? 100_000 });
+    this.delivered = new DeliveredLog(join(opts.dir, 'delivered.log'), {
+      retentionMs: opts.deliveredRetentionMs ?? 7 * 24 * 3600_000,
+      maxKeys: opts.deliveredMax ?? 100_000,
+    });
     for (const n of opts.notifiers) this.notifiers.set(n.channel, n);
   }
 
@@ -92,7 +95,10 @@ export class Outbox {
     await mkdir(this.pendingDir, { recursive: true });
     await mkdir(this.deadDir, { recursive: true });
     await this.delivered.open();
-    for (const [dir, into] of [[this.pendingDir, this.pending], [this.deadDir, this.dead]] as const) {
+    for (const [dir, into] of [
+      [this.pendingDir, this.pending],
+      [this.deadDir, this.dead],
+    ] as const) {
       for (const name of await readdir(dir)) {
         if (into === this.dead && name.endsWith(UNREADABLE_SUFFIX)) {
           // Kept by an earlier start (or just now): the bytes are verbatim, so reading them again gives the reason again.
@@ -131,10 +137,16 @@ export class Outbox {
     let file = to;
     await rename(from, to).catch((err: Error) => {
       file = from;
-      this.opts.logger.warn({ file: from, err: err.message }, 'could not move the unreadable outbox entry to the dead-letter list; it stays where it is');
+      this.opts.logger.warn(
+        { file: from, err: err.message },
+        'could not move the unreadable outbox entry to the dead-letter list; it stays where it is',
+      );
     });
     this.opts.metrics.outboxUnreadable.inc();
-    this.opts.logger.error({ file: from, keptAt: file, err: error }, 'a pending outbox entry could not be read; its notification may never have been delivered: kept it as a dead letter');
+    this.opts.logger.error(
+      { file: from, keptAt: file, err: error },
+      'a pending outbox entry could not be read; its notification may never have been delivered: kept it as a dead letter',
+    );
     await this.listUnreadable(file, error);
   }
 
@@ -142,7 +154,10 @@ export class Outbox {
   private async listUnreadable(file: string, error: string): Promise<void> {
     const base = file.slice(file.lastIndexOf('/') + 1);
     const id = base.endsWith(UNREADABLE_SUFFIX) ? base.slice(0, -UNREADABLE_SUFFIX.length) : base.replace(/\.json$/, '');
-    const writtenAt = await stat(file).then((s) => s.mtimeMs, () => Date.now());
+    const writtenAt = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
     this.unreadable.set(id, { id, file, error, writtenAt });
   }
 
@@ -157,14 +172,21 @@ export class Outbox {
   /** maintain applies the bounds of the dead-letter list and the delivered log (called every few seconds). */
   async maintain(now = Date.now()): Promise<void> {
     this.pruneDead(now);
-    await this.delivered.maintain(now).catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'could not compact the delivered log; will try again'));
+    await this.delivered
+      .maintain(now)
+      .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'could not compact the delivered log; will try again'));
   }
 
   /** pruneDead forgets dead letters past their retention, then the oldest beyond the count. */
   private pruneDead(now = Date.now()): void {
     const cutoff = now - (this.opts.deadLetterRetentionMs ?? 7 * 24 * 3600_000);
     const max = this.opts.deadLetterMax ?? 1000;
-    if (this.dead.size + this.unreadable.size <= max && ![...this.dead.values()].some((e) => (e.deadAt ?? e.createdAt) < cutoff) && ![...this.unreadable.values()].some((u) => u.writtenAt < cutoff)) return;
+    if (
+      this.dead.size + this.unreadable.size <= max &&
+      ![...this.dead.values()].some((e) => (e.deadAt ?? e.createdAt) < cutoff) &&
+      ![...this.unreadable.values()].some((u) => u.writtenAt < cutoff)
+    )
+      return;
     const byAge = [...this.dead.values()].sort((a, b) => (a.deadAt ?? a.createdAt) - (b.deadAt ?? b.createdAt));
     let excess = byAge.length - max;
     for (const e of byAge) {
@@ -196,7 +218,8 @@ export class Outbox {
     let overdueMs = 0;
     if (this.running) {
       for (const e of this.pending.values()) {
-        if (!this.inFlight.has(e.id) && !this.held.has(e.id) && !busy.has(e.channel)) overdueMs = Math.max(overdueMs, now - e.nextAttemptAt);
+        if (!this.inFlight.has(e.id) && !this.held.has(e.id) && !busy.has(e.channel))
+          overdueMs = Math.max(overdueMs, now - e.nextAttemptAt);
       }
     }
     return { oldestAttemptMs, overdueMs };
@@ -235,10 +258,12 @@ export class Outbox {
     if (gate) {
       this.held.add(entry.id);
       // The gate never rejects (it only opens); the catch keeps a surprise from becoming an unhandled rejection.
-      gate.finally(() => {
-        this.held.delete(entry.id);
-        this.pump();
-      }).catch((err: unknown) => this.opts.logger.error({ err }, 'outbox gate failed'));
+      gate
+        .finally(() => {
+          this.held.delete(entry.id);
+          this.pump();
+        })
+        .catch((err: unknown) => this.opts.logger.error({ err }, 'outbox gate failed'));
     }
     this.updateGauges();
     this.pump();
@@ -291,7 +316,9 @@ export class Outbox {
       const c = this.pending.get(id)?.channel;
       if (c) busy.set(c, (busy.get(c) ?? 0) + 1);
     }
-    const due = [...this.pending.values()].filter((e) => !this.inFlight.has(e.id) && !this.held.has(e.id)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    const due = [...this.pending.values()]
+      .filter((e) => !this.inFlight.has(e.id) && !this.held.has(e.id))
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     let next = Infinity;
     for (const e of due) {
       if ((busy.get(e.channel) ?? 0) >= limit) continue;
@@ -317,7 +344,9 @@ export class Outbox {
     if (e.attempts > 0) m.retried.inc({ channel: e.channel });
     const end = m.deliveryDuration.startTimer({ channel: e.channel });
     const result = notifier
-      ? await notifier.notify({ key: e.key, target: e.target, payload: e.payload }).catch((err: Error) => ({ ok: false as const, retry: true, error: err.message }))
+      ? await notifier
+          .notify({ key: e.key, target: e.target, payload: e.payload })
+          .catch((err: Error) => ({ ok: false as const, retry: true, error: err.message }))
       : { ok: false as const, retry: false, error: `no notifier for channel ${e.channel}` };
     end();
     e.attempts++;
@@ -326,8 +355,18 @@ export class Outbox {
       if (result.ok) {
         m.sent.inc({ channel: e.channel });
         // Remembered at once, fsynced with the next group commit: the only window for a duplicate is this write.
-        if (e.idempotent) await this.delivered.add(e.key).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'delivered, but could not record it (disk full?); a crash before the entry is removed sends it again'));
-        await rm(join(this.pendingDir, `${e.id}.json`), { force: true }).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'delivered, but could not remove the outbox entry'));
+        if (e.idempotent)
+          await this.delivered
+            .add(e.key)
+            .catch((err: Error) =>
+              log.warn(
+                { err: err.message, id: e.id },
+                'delivered, but could not record it (disk full?); a crash before the entry is removed sends it again',
+              ),
+            );
+        await rm(join(this.pendingDir, `${e.id}.json`), { force: true }).catch((err: Error) =>
+          log.warn({ err: err.message, id: e.id }, 'delivered, but could not remove the outbox entry'),
+        );
         this.forget(e);
         this.opts.onEvent?.(e, 'sent');
         return;
@@ -337,7 +376,9 @@ export class Outbox {
       if (result.retry && e.attempts < this.opts.maxAttempts) {
         e.nextAttemptAt = Date.now() + 1000 * retryDelay(e.attempts, this.opts);
         // The attempt count on disk only paces retries after a restart: when it cannot be written, the entry retries from memory.
-        await writeFileAtomic(join(this.pendingDir, `${e.id}.json`), JSON.stringify(e)).catch((err: Error) => log.warn({ err: err.message, id: e.id }, 'could not update the outbox entry (disk full?); retrying from memory'));
+        await writeFileAtomic(join(this.pendingDir, `${e.id}.json`), JSON.stringify(e)).catch((err: Error) =>
+          log.warn({ err: err.message, id: e.id }, 'could not update the outbox entry (disk full?); retrying from memory'),
+        );
         log.warn({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed; will retry');
         this.opts.onEvent?.(e, 'retrying', result.error);
         return;
@@ -347,13 +388,19 @@ export class Outbox {
         await writeFileAtomic(join(this.deadDir, `${e.id}.json`), JSON.stringify(e));
         await rm(join(this.pendingDir, `${e.id}.json`), { force: true });
       } catch (err) {
-        log.warn({ err: (err as Error).message, id: e.id }, 'could not write the dead letter (disk full?); the entry is retried after a restart');
+        log.warn(
+          { err: (err as Error).message, id: e.id },
+          'could not write the dead letter (disk full?); the entry is retried after a restart',
+        );
       }
       this.forget(e);
       this.dead.set(e.id, e);
       this.pruneDead();
       m.deadLettered.inc({ channel: e.channel });
-      this.opts.logger.error({ channel: e.channel, id: e.id, attempts: e.attempts, error: result.error }, 'delivery failed for good; moved to the dead-letter list');
+      this.opts.logger.error(
+        { channel: e.channel, id: e.id, attempts: e.attempts, error: result.error },
+        'delivery failed for good; moved to the dead-letter list',
+      );
       this.opts.onEvent?.(e, 'dead-lettered', result.error);
     } finally {
       this.updateGauges();

@@ -41,7 +41,9 @@ describe('an unreadable pending outbox entry', () => {
     // The bytes are kept verbatim for an operator, out of the pending directory (not retried, not parsed again).
     expect(await readFile(torn.file, 'utf8')).toBe(TORN);
     expect(await readdir(pending)).toEqual([]);
-    expect(await svc.registry.getSingleMetricAsString('vigil_alerts_outbox_unreadable_total')).toMatch(/^vigil_alerts_outbox_unreadable_total 2$/m);
+    expect(await svc.registry.getSingleMetricAsString('vigil_alerts_outbox_unreadable_total')).toMatch(
+      /^vigil_alerts_outbox_unreadable_total 2$/m,
+    );
     const lines = log.matching('a pending outbox entry could not be read');
     expect(lines.map((l) => l.file).sort()).toEqual([join(pending, 'not-an-entry.json'), join(pending, 'torn-1.json')]);
     expect(lines.every((l) => l.level === 50)).toBe(true); // error
@@ -58,6 +60,8 @@ describe('an unreadable pending outbox entry', () => {
     cleanups.push(() => again.close(true));
     const listed = (await again.get('/api/v1/outbox/dead-letters')).body.deadLetters.map((d: { id: string }) => d.id).sort();
     expect(listed).toEqual(['not-an-entry', 'torn-1']);
-    expect(await again.registry.getSingleMetricAsString('vigil_alerts_outbox_unreadable_total')).toMatch(/^vigil_alerts_outbox_unreadable_total 0$/m);
+    expect(await again.registry.getSingleMetricAsString('vigil_alerts_outbox_unreadable_total')).toMatch(
+      /^vigil_alerts_outbox_unreadable_total 0$/m,
+    );
   });
 });

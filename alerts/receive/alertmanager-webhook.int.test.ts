@@ -18,38 +18,73 @@ describe('alerts routed through a real Alertmanager to the webhook endpoint', ()
     const am = await startAlertmanager();
     cleanups.push(() => am.stop());
     const svc = await startAlerts({
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_EMAIL_TO: 'fallback@example.com', ALERTS_EMAIL_ALLOWLIST: 'example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1',
-      ALERTMANAGER_URL: am.url, ALERTS_FORWARD_RESEND_SECONDS: '3600',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      ALERT_EMAIL_TO: 'fallback@example.com',
+      ALERTS_EMAIL_ALLOWLIST: 'example.com',
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      ALERTMANAGER_URL: am.url,
+      ALERTS_FORWARD_RESEND_SECONDS: '3600',
     });
     cleanups.push(() => svc.close());
     // Then Alertmanager gets the service's webhook URL; the probe alert (below) goes nowhere from Alertmanager.
     await am.reload({
-      route: { receiver: 'vigil', group_wait: '0s', group_interval: '1s', repeat_interval: '1h', routes: [{ receiver: 'null', matchers: ['alertname="ForwardProbe"'] }] },
-      receivers: [{ name: 'vigil', webhook_configs: [{ url: `${svc.url}/api/v1/alertmanager-webhook`, send_resolved: true }] }, { name: 'null' }],
+      route: {
+        receiver: 'vigil',
+        group_wait: '0s',
+        group_interval: '1s',
+        repeat_interval: '1h',
+        routes: [{ receiver: 'null', matchers: ['alertname="ForwardProbe"'] }],
+      },
+      receivers: [
+        { name: 'vigil', webhook_configs: [{ url: `${svc.url}/api/v1/alertmanager-webhook`, send_resolved: true }] },
+        { name: 'null' },
+      ],
     });
     // What Prometheus (or analytics) would post to Alertmanager.
     const startsAt = new Date(Date.now() - 600_000).toISOString();
     const labels = { alertname: 'InstanceDown', severity: 'critical', instance: 'api-3:9101', job: 'agent' };
     const annotations = { summary: 'api-3:9101 is down', vigil_actions: JSON.stringify([{ type: 'email', value: 'oncall@example.com' }]) };
-    const r = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels, annotations, startsAt }]) });
+    const r = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels, annotations, startsAt }]),
+    });
     expect(r.status).toBe(200);
-    const mail = await waitFor('the email from the webhook path', () => smtp.mails.find((m) => m.parsed.subject === '[CRITICAL] InstanceDown on api-3:9101'), 30_000);
+    const mail = await waitFor(
+      'the email from the webhook path',
+      () => smtp.mails.find((m) => m.parsed.subject === '[CRITICAL] InstanceDown on api-3:9101'),
+      30_000,
+    );
     expect((mail.parsed.to as { text: string }).text).toBe('oncall@example.com');
     expect(String(mail.parsed.html)).toContain('api-3:9101 is down');
     expect(await sample(svc, 'vigil_alerts_received_total', 'source="alertmanager"')).toBeGreaterThanOrEqual(1);
 
-    await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels, annotations, startsAt, endsAt: new Date().toISOString() }]) });
-    const resolved = await waitFor('the resolved email', () => smtp.mails.find((m) => m.parsed.subject?.startsWith('[RESOLVED] InstanceDown on api-3:9101')), 30_000);
+    await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels, annotations, startsAt, endsAt: new Date().toISOString() }]),
+    });
+    const resolved = await waitFor(
+      'the resolved email',
+      () => smtp.mails.find((m) => m.parsed.subject?.startsWith('[RESOLVED] InstanceDown on api-3:9101')),
+      30_000,
+    );
     expect(resolved.parsed.subject).toMatch(/after 10 min/);
 
     // The probe: an alert posted to the service itself is forwarded to Alertmanager (and emailed). Both were
     // queued after everything the InstanceDown alert caused, so once the probe is in Alertmanager, its email
     // has arrived and no Alertmanager delivery is pending, anything InstanceDown had queued has gone too.
-    const probe = await svc.post('/api/v2/alerts', [{ labels: { alertname: 'ForwardProbe', severity: 'info', instance: 'probe:1' }, annotations: { summary: 'probe' } }]);
+    const probe = await svc.post('/api/v2/alerts', [
+      { labels: { alertname: 'ForwardProbe', severity: 'info', instance: 'probe:1' }, annotations: { summary: 'probe' } },
+    ]);
     expect(probe.status).toBe(200);
     await waitFor('the probe in Alertmanager', async () => (await am.alerts()).some((a) => a.labels.alertname === 'ForwardProbe'), 30_000);
     await waitFor('the probe email', () => smtp.mails.some((m) => m.parsed.subject?.includes('ForwardProbe')), 30_000);
-    await waitFor('no pending Alertmanager delivery', async () => (await sample(svc, 'vigil_alerts_outbox_pending', 'channel="alertmanager"')) === 0);
+    await waitFor(
+      'no pending Alertmanager delivery',
+      async () => (await sample(svc, 'vigil_alerts_outbox_pending', 'channel="alertmanager"')) === 0,
+    );
     // Exactly one forward (the probe): the webhook's firing and resolved InstanceDown were not sent back.
     expect(await sample(svc, 'vigil_alerts_notifications_sent_total', 'channel="alertmanager"')).toBe(1);
     expect(await sample(svc, 'vigil_alerts_notifications_failed_total', 'channel="alertmanager"')).toBe(0);

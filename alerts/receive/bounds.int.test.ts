@@ -33,7 +33,10 @@ describe('receiving: bounds an anonymous caller cannot push past', () => {
   });
 
   it('answers a body over 10 MB with 413 PAYLOAD_TOO_LARGE', async () => {
-    const r = await svc.post('/api/v2/alerts', JSON.stringify([{ labels: { alertname: 'A' }, annotations: { d: 'x'.repeat(11 * 1024 * 1024) } }]));
+    const r = await svc.post(
+      '/api/v2/alerts',
+      JSON.stringify([{ labels: { alertname: 'A' }, annotations: { d: 'x'.repeat(11 * 1024 * 1024) } }]),
+    );
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -49,6 +52,8 @@ describe('receiving: bounds an anonymous caller cannot push past', () => {
     expect(w.body.error.message).toContain('body.alerts[0].endsAt');
     // Equal times and Alertmanager's zero endsAt are fine.
     expect((await svc.post('/api/v2/alerts', [{ ...a, endsAt: a.startsAt }])).status).toBe(200);
-    expect((await svc.post('/api/v1/alertmanager-webhook', { alerts: [{ ...a, endsAt: '0001-01-01T00:00:00Z', status: 'firing' }] })).status).toBe(200);
+    expect(
+      (await svc.post('/api/v1/alertmanager-webhook', { alerts: [{ ...a, endsAt: '0001-01-01T00:00:00Z', status: 'firing' }] })).status,
+    ).toBe(200);
   });
 });

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DestinationPolicy, urlUnder } from './destinations.js';
 
 const policy = new DestinationPolicy({
-  emailTo: ['ops@example.com'], emailAllowlist: ['corp.example', 'boss@other.example'], anyEmail: false,
-  slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x', webhookUrls: ['http://hooks.internal:8080/vigil'], webhookAllowlist: ['https://hooks.slack.com/services/', 'https://pager.example/api/'],
+  emailTo: ['ops@example.com'],
+  emailAllowlist: ['corp.example', 'boss@other.example'],
+  anyEmail: false,
+  slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x',
+  webhookUrls: ['http://hooks.internal:8080/vigil'],
+  webhookAllowlist: ['https://hooks.slack.com/services/', 'https://pager.example/api/'],
 });
 
 describe('DestinationPolicy: configuration, not the alert, decides where Vigil sends', () => {
@@ -31,7 +35,18 @@ describe('DestinationPolicy: configuration, not the alert, decides where Vigil s
   });
 
   it('drops refused actions in place and returns them', () => {
-    const alerts = [{ labels: { alertname: 'A' }, annotations: {}, startsAt: '', source: 'api' as const, actions: [{ type: 'email' as const, value: 'x@evil.example' }, { type: 'email' as const, value: 'ops@example.com' }] }];
+    const alerts = [
+      {
+        labels: { alertname: 'A' },
+        annotations: {},
+        startsAt: '',
+        source: 'api' as const,
+        actions: [
+          { type: 'email' as const, value: 'x@evil.example' },
+          { type: 'email' as const, value: 'ops@example.com' },
+        ],
+      },
+    ];
     expect(policy.filter(alerts)).toEqual([{ type: 'email', value: 'x@evil.example' }]);
     expect(alerts[0]!.actions).toEqual([{ type: 'email', value: 'ops@example.com' }]);
   });

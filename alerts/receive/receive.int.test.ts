@@ -12,7 +12,10 @@ afterAll(async () => {
 
 describe('receiving', () => {
   it('accepts a payload whole or rejects it whole, with a JSON error naming the field', async () => {
-    const bad = await svc.post('/api/v2/alerts', [{ labels: { alertname: 'One', instance: 'x' } }, { labels: { alertname: 'Two' }, annotations: { summary: 5 } }]);
+    const bad = await svc.post('/api/v2/alerts', [
+      { labels: { alertname: 'One', instance: 'x' } },
+      { labels: { alertname: 'Two' }, annotations: { summary: 5 } },
+    ]);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID_ALERT_PAYLOAD');
     expect(bad.body.error.message).toContain('body[1].annotations.summary');
@@ -38,8 +41,16 @@ describe('receiving', () => {
       {
         labels: fc.oneof(fc.dictionary(labelName, fc.string({ maxLength: 20 }), { maxKeys: 4 }), fc.anything()),
         annotations: fc.oneof(fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }), fc.anything()),
-        startsAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.integer()),
-        endsAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant('0001-01-01T00:00:00Z'), fc.anything()),
+        startsAt: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc.string(),
+          fc.integer(),
+        ),
+        endsAt: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc.constant('0001-01-01T00:00:00Z'),
+          fc.anything(),
+        ),
         status: fc.constantFrom('firing', 'resolved', 'other'),
         actions: fc.array(fc.record({ type: fc.constantFrom('email', 'slack', 'webhook', 'fax'), value: fc.string() }), { maxLength: 2 }),
       },
@@ -54,7 +65,11 @@ describe('receiving', () => {
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/api/v2/alerts', '/api/v1/alertmanager-webhook'), body, async (path, b) => {
-        const r = await fetch(`${svc.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof b === 'string' ? b : JSON.stringify(b) ?? 'null' });
+        const r = await fetch(`${svc.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: typeof b === 'string' ? b : (JSON.stringify(b) ?? 'null'),
+        });
         const json = (await r.json()) as { error?: { code: string; message: string } };
         if (r.status < 300) accepted++;
         else expect(typeof json.error?.code).toBe('string');

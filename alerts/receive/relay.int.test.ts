@@ -17,7 +17,11 @@ afterEach(async () => {
 async function call(url: string, body: unknown, token?: string): Promise<{ status: number; body: Body }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const r = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: r.status, body: await r.json() };
 }
 
@@ -28,7 +32,10 @@ describe('the alerts service is no open relay', () => {
     const v2 = await call(`${svc.url}/api/v2/alerts`, [alert({ instance: 'a:1' })]);
     expect(v2.status).toBe(401);
     expect(v2.body.error.code).toBe('UNAUTHORIZED');
-    const hook = await call(`${svc.url}/api/v1/alertmanager-webhook`, { version: '4', alerts: [{ ...alert({ instance: 'a:1' }), status: 'firing' }] });
+    const hook = await call(`${svc.url}/api/v1/alertmanager-webhook`, {
+      version: '4',
+      alerts: [{ ...alert({ instance: 'a:1' }), status: 'firing' }],
+    });
     expect(hook.status).toBe(401);
     expect((await call(`${svc.url}/api/v2/alerts`, [alert({ instance: 'a:1' })], 'wrong')).status).toBe(401);
     expect((await call(`${svc.url}/api/v1/alerts`, undefined, 's3cret')).body.alerts).toHaveLength(0);
@@ -42,15 +49,26 @@ describe('the alerts service is no open relay', () => {
     const svc = await startAlerts({ DASHBOARD_TOKEN: 's3cret', ALERTS_GROUP_WAIT_SECONDS: '3600' });
     cleanups.push(() => svc.close());
     const source = parse(await readFile(join(prometheusSourceDir(), 'alertmanager.yml'), 'utf8')) as AlertmanagerConfigDoc;
-    const config = renderAlertmanagerConfig(source, { addresses: new Map([['alerts:9103', new URL(svc.url).host]]), alertsToken: 's3cret' });
+    const config = renderAlertmanagerConfig(source, {
+      addresses: new Map([['alerts:9103', new URL(svc.url).host]]),
+      alertsToken: 's3cret',
+    });
     const am = await startAlertmanager(config as Record<string, unknown>);
     cleanups.push(() => am.stop());
-    const r = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'ViaAm', instance: 'b:1' } }]) });
+    const r = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels: { alertname: 'ViaAm', instance: 'b:1' } }]),
+    });
     expect(r.status).toBe(200);
-    const got = await waitFor('the alert through Alertmanager', async () => {
-      const list = await call(`${svc.url}/api/v1/alerts`, undefined, 's3cret');
-      return list.body.alerts.find((a: Body) => a.labels.alertname === 'ViaAm');
-    }, 60_000);
+    const got = await waitFor(
+      'the alert through Alertmanager',
+      async () => {
+        const list = await call(`${svc.url}/api/v1/alerts`, undefined, 's3cret');
+        return list.body.alerts.find((a: Body) => a.labels.alertname === 'ViaAm');
+      },
+      60_000,
+    );
     expect(got.labels.instance).toBe('b:1');
     expect(await svc.registry.getSingleMetricAsString('vigil_alerts_received_total')).toMatch(/source="alertmanager"\} [1-9]/);
   });
@@ -59,19 +77,33 @@ describe('the alerts service is no open relay', () => {
     const good = await startHttpReceiver();
     const evil = await startHttpReceiver();
     const listed = await startHttpReceiver();
-    cleanups.push(() => good.close(), () => evil.close(), () => listed.close());
-    const svc = await startAlerts({ ALERT_WEBHOOK_URL: `${good.url}/hook`, ALERTS_WEBHOOK_ALLOWLIST: `${listed.url}/team/`, ALERTS_GROUP_WAIT_SECONDS: '0.1' });
+    cleanups.push(
+      () => good.close(),
+      () => evil.close(),
+      () => listed.close(),
+    );
+    const svc = await startAlerts({
+      ALERT_WEBHOOK_URL: `${good.url}/hook`,
+      ALERTS_WEBHOOK_ALLOWLIST: `${listed.url}/team/`,
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+    });
     cleanups.push(() => svc.close());
     // The audit's request: a webhook action aimed at Prometheus's lifecycle API (here: any unlisted URL).
-    const r = await svc.post('/api/v2/alerts', [alert({ instance: 'c:1' }, { actions: [{ type: 'webhook', value: `${evil.url}/-/quit` }] })]);
+    const r = await svc.post('/api/v2/alerts', [
+      alert({ instance: 'c:1' }, { actions: [{ type: 'webhook', value: `${evil.url}/-/quit` }] }),
+    ]);
     expect(r.status).toBe(200);
     expect(r.body.refusedActions).toBe(1);
-    const r2 = await svc.post('/api/v2/alerts', [alert({ instance: 'c:2' }, { actions: [{ type: 'webhook', value: `${listed.url}/team/a` }] })]);
+    const r2 = await svc.post('/api/v2/alerts', [
+      alert({ instance: 'c:2' }, { actions: [{ type: 'webhook', value: `${listed.url}/team/a` }] }),
+    ]);
     expect(r2.body.refusedActions).toBeUndefined();
     await waitFor('the default webhook to get the refused alert', () => good.received.some((x) => JSON.stringify(x.body).includes('c:1')));
     await waitFor('the allow-listed webhook', () => listed.received.some((x) => x.path === '/team/a'));
     expect(evil.received).toHaveLength(0);
     expect(good.received.some((x) => JSON.stringify(x.body).includes('c:2'))).toBe(false);
-    expect(await svc.registry.getSingleMetricAsString('vigil_alerts_actions_refused_total')).toContain('vigil_alerts_actions_refused_total{channel="webhook"} 1');
+    expect(await svc.registry.getSingleMetricAsString('vigil_alerts_actions_refused_total')).toContain(
+      'vigil_alerts_actions_refused_total{channel="webhook"} 1',
+    );
   });
 });

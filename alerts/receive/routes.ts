@@ -35,7 +35,10 @@ export function receiveRoutes(app: Express, d: ReceiveDeps): void {
     const refused = d.destinations.filter(alerts);
     if (refused.length) {
       for (const a of refused) d.metrics.actionsRefused.inc({ channel: a.type });
-      d.logger.warn({ source, refused: refused.map((a) => `${a.type} ${describeTarget(a)}`).slice(0, 10) }, 'dropped alert actions whose destination is neither configured nor allow-listed (ALERTS_EMAIL_ALLOWLIST, ALERTS_WEBHOOK_ALLOWLIST); those alerts go to the configured defaults');
+      d.logger.warn(
+        { source, refused: refused.map((a) => `${a.type} ${describeTarget(a)}`).slice(0, 10) },
+        'dropped alert actions whose destination is neither configured nor allow-listed (ALERTS_EMAIL_ALLOWLIST, ALERTS_WEBHOOK_ALLOWLIST); those alerts go to the configured defaults',
+      );
     }
     if (alerts.length) {
       await d.journal.append({ t: 'alerts', at: now.getTime(), alerts }, () => d.dispatcher.ingest(alerts, now.getTime()));

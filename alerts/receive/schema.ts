@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import {
-  actionSchema, actionTypeOf, ANNOTATION, postableAlertsSchema, webhookPayloadSchema, ZERO_TIME, type AlertAction, type ParsedAction, type ParsedAlert,
+  actionSchema,
+  actionTypeOf,
+  ANNOTATION,
+  postableAlertsSchema,
+  webhookPayloadSchema,
+  ZERO_TIME,
+  type AlertAction,
+  type ParsedAction,
+  type ParsedAlert,
 } from '../../common/alerting/index.js';
 import type { Alert, AlertSource } from '../alert.js';
 import { InvalidPayloadError } from '../errors.js';
@@ -24,7 +32,8 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, root: string): T {
     return { field: fieldPath(root, i.path), message: inner ?? i.message };
   });
   const first = problems[0]!;
-  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s); nothing was accepted)` : ' (nothing was accepted)';
+  const more =
+    r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s); nothing was accepted)` : ' (nothing was accepted)';
   throw new InvalidPayloadError(`${first.field}: ${first.message}${more}`, problems);
 }
 

@@ -39,7 +39,11 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  r.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  r.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return r;
 }
 
@@ -71,7 +75,15 @@ export interface SmtpSink {
 
 /** startSmtpSink starts an SmtpSink on `port` (0: a free one). */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
-  const sink: SmtpSink = { port, mails: [], delayMs: 0, dataDelayMs: 0, down: async () => undefined, up: async () => undefined, close: async () => undefined };
+  const sink: SmtpSink = {
+    port,
+    mails: [],
+    delayMs: 0,
+    dataDelayMs: 0,
+    down: async () => undefined,
+    up: async () => undefined,
+    close: async () => undefined,
+  };
   let server: SMTPServer | undefined;
   let mailFroms = 0;
   const make = () =>

@@ -48,12 +48,21 @@ export async function startAlerts(env: Env, opts: StartAlertsOptions = {}): Prom
   config.tickInterval = 0.05;
   opts.configure?.(config);
   const registry = new Registry();
-  const service = await createApp(config, { logger: opts.logger ?? createLogger('alerts', config.logLevel), registry, journalIo: opts.journalIo, series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined) });
+  const service = await createApp(config, {
+    logger: opts.logger ?? createLogger('alerts', config.logLevel),
+    registry,
+    journalIo: opts.journalIo,
+    series: opts.series ?? (config.prometheusUrl ? prometheusSeries(config.prometheusUrl) : undefined),
+  });
   const server: Server = await listen(service.app, 0, '127.0.0.1', 'ALERTS_PORT');
   await service.start(server);
   const url = `http://127.0.0.1:${boundPort(server)}`;
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -80,5 +89,9 @@ export async function startAlerts(env: Env, opts: StartAlertsOptions = {}): Prom
 
 /** alert builds a v2 alert for tests. */
 export function alert(labels: Record<string, string>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { labels: { alertname: 'HighCpu', severity: 'critical', ...labels }, annotations: { summary: `CPU high on ${labels.instance ?? 'host'}` }, ...extra };
+  return {
+    labels: { alertname: 'HighCpu', severity: 'critical', ...labels },
+    annotations: { summary: `CPU high on ${labels.instance ?? 'host'}` },
+    ...extra,
+  };
 }

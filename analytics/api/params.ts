@@ -29,7 +29,9 @@ export function parseWindow(value: unknown, name: string, dflt: number, min: num
   if (value === undefined || value === '') return dflt;
   const s = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
   if (s === undefined || s < min || s > max) {
-    throw new InvalidParameterError(`${name}: expected a duration such as 5m or 1h between ${min} s and ${max} s, got ${JSON.stringify(value)}`);
+    throw new InvalidParameterError(
+      `${name}: expected a duration such as 5m or 1h between ${min} s and ${max} s, got ${JSON.stringify(value)}`,
+    );
   }
   return s;
 }

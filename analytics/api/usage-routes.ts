@@ -16,7 +16,9 @@ function vector(r: QueryResult): Array<{ metric: Record<string, string>; value: 
 }
 
 function matrix(r: QueryResult): Array<{ metric: Record<string, string>; values: Array<[number, number]> }> {
-  return r.resultType === 'matrix' ? r.result.map((s) => ({ metric: s.metric, values: s.values.map((p) => [p[0], sampleValue(p)] as [number, number]) })) : [];
+  return r.resultType === 'matrix'
+    ? r.result.map((s) => ({ metric: s.metric, values: s.values.map((p) => [p[0], sampleValue(p)] as [number, number]) }))
+    : [];
 }
 
 /**
@@ -29,13 +31,21 @@ export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: Usa
   r.get('/api/v1/usage', async (req, res) => {
     const w = formatPromDuration(parseWindow(req.query.window, 'window', 300, 1, 7 * 86_400));
     const [cpu, mem, pcpu, pmem] = await Promise.all(
-      [m.hostCpu, m.hostMemory, m.processCpu, m.processMemory].map(async (name) => vector((await client.query(`avg_over_time(${name}[${w}])`)).data)),
+      [m.hostCpu, m.hostMemory, m.processCpu, m.processMemory].map(async (name) =>
+        vector((await client.query(`avg_over_time(${name}[${w}])`)).data),
+      ),
     );
-    const hosts: Record<string, { cpu: number | null; memory: number | null; processes: Record<string, { cpu: number | null; memory: number | null }> }> = {};
+    const hosts: Record<
+      string,
+      { cpu: number | null; memory: number | null; processes: Record<string, { cpu: number | null; memory: number | null }> }
+    > = {};
     const host = (inst: string | undefined) => (hosts[inst ?? NO_INSTANCE] ??= { cpu: null, memory: null, processes: {} });
     for (const s of cpu!) host(s.metric.instance).cpu = s.value;
     for (const s of mem!) host(s.metric.instance).memory = s.value;
-    for (const [list, key] of [[pcpu!, 'cpu'], [pmem!, 'memory']] as const) {
+    for (const [list, key] of [
+      [pcpu!, 'cpu'],
+      [pmem!, 'memory'],
+    ] as const) {
       for (const s of list) {
         const name = s.metric[m.processLabel] ?? '';
         const p = (host(s.metric.instance).processes[name] ??= { cpu: null, memory: null });
@@ -66,7 +76,10 @@ export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: Usa
     const host = (inst: string | undefined) => (hosts[inst ?? NO_INSTANCE] ??= { cpu: [], memory: [], processes: {} });
     for (const s of cpu!) host(s.metric.instance).cpu = s.values;
     for (const s of mem!) host(s.metric.instance).memory = s.values;
-    for (const [list, key] of [[pcpu!, 'cpu'], [pmem!, 'memory']] as const) {
+    for (const [list, key] of [
+      [pcpu!, 'cpu'],
+      [pmem!, 'memory'],
+    ] as const) {
       for (const s of list) {
         const p = (host(s.metric.instance).processes[s.metric[m.processLabel] ?? ''] ??= { cpu: [], memory: [] });
         p[key] = s.values;
@@ -76,7 +89,10 @@ export function usageRoutes(client: PrometheusClient, engine: RuleEngine, m: Usa
   });
 
   r.get('/api/v1/alarm', async (_req, res) => {
-    const hosts: Record<string, { alarm: AlarmColour; alerts: Array<{ rule: string; alertname: string; kind: string; labels: Record<string, string> }> }> = {};
+    const hosts: Record<
+      string,
+      { alarm: AlarmColour; alerts: Array<{ rule: string; alertname: string; kind: string; labels: Record<string, string> }> }
+    > = {};
     // Every host the agent reports is listed, GREEN unless a rule fires for it.
     try {
       for (const s of vector((await client.query(`max by (instance) (last_over_time(${m.hostCpu}[5m]))`)).data)) {

@@ -28,10 +28,12 @@ afterAll(async () => {
 });
 
 describe('seed 001 usage endpoints over Prometheus data', () => {
-  it('GET /api/v1/usage gives the window means per host and per process, and seed 001\'s [memory, cpu] shape', async () => {
-    const r = await getJson<{ window: string; hosts: Record<string, { cpu: number; memory: number; processes: Record<string, { cpu: number; memory: number }> }>; processes: Record<string, [number, number]> }>(
-      `${svc.url}/api/v1/usage?window=5m`,
-    );
+  it("GET /api/v1/usage gives the window means per host and per process, and seed 001's [memory, cpu] shape", async () => {
+    const r = await getJson<{
+      window: string;
+      hosts: Record<string, { cpu: number; memory: number; processes: Record<string, { cpu: number; memory: number }> }>;
+      processes: Record<string, [number, number]>;
+    }>(`${svc.url}/api/v1/usage?window=5m`);
     expect(r.status).toBe(200);
     expect(r.body.window).toBe('5m');
     expect(r.body.hosts['a:9101']!.cpu).toBeGreaterThan(15);
@@ -41,7 +43,9 @@ describe('seed 001 usage endpoints over Prometheus data', () => {
   });
 
   it('GET /api/v1/usage/detailed gives the samples', async () => {
-    const r = await getJson<{ hosts: Record<string, { cpu: Array<[number, number]>; processes: Record<string, { memory: Array<[number, number]> }> }> }>(`${svc.url}/api/v1/usage/detailed?window=5m`);
+    const r = await getJson<{
+      hosts: Record<string, { cpu: Array<[number, number]>; processes: Record<string, { memory: Array<[number, number]> }> }>;
+    }>(`${svc.url}/api/v1/usage/detailed?window=5m`);
     expect(r.status).toBe(200);
     const cpu = r.body.hosts['a:9101']!.cpu;
     // Data ends a minute ago: the 5-minute window holds its last 4 minutes, a sample every 15 s.

@@ -7,7 +7,8 @@ export async function detectCommand(o: Record<string, string | undefined>): Prom
   const params: Partial<AnomalyParams> = {};
   try {
     if (o.direction !== undefined) {
-      if (!['high', 'low', 'both'].includes(o.direction)) throw new VigilError('DETECT_FLAG', `--direction: expected high, low or both, got "${o.direction}"`, 400);
+      if (!['high', 'low', 'both'].includes(o.direction))
+        throw new VigilError('DETECT_FLAG', `--direction: expected high, low or both, got "${o.direction}"`, 400);
       params.direction = o.direction as AnomalyParams['direction'];
     }
     const num = (flag: string, v: string | undefined, min: number): number | undefined => {

@@ -11,7 +11,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** A day-seasonal series at 5-minute steps with noise, a spike and a drop. */
 function series(n: number): string {
   let seed = 7;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
   const rows = ['timestamp,value'];
   for (let i = 0; i < n; i++) {
     const t = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -55,6 +55,8 @@ describe('vigil detect', () => {
     expect((await readFile(join(dir, 'out', 'a', 'b', 'x.csv'), 'utf8')).split('\n')[0]).toBe('timestamp,value,anomaly_score,alert');
     expect(log.some((l) => l.includes('a/b/x.csv: 100 rows'))).toBe(true);
     await writeFile(join(dir, 'bad.csv'), 'timestamp,value\n2024-01-01 00:00:00,1\nnot a time,2\n');
-    await expect(runDetect({ input: join(dir, 'bad.csv'), output: join(dir, 'out2') })).rejects.toThrow(/bad\.csv:3: cannot read the timestamp/);
+    await expect(runDetect({ input: join(dir, 'bad.csv'), output: join(dir, 'out2') })).rejects.toThrow(
+      /bad\.csv:3: cannot read the timestamp/,
+    );
   });
 });

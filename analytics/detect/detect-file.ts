@@ -24,7 +24,12 @@ const fmtScore = (s: number) => (s === 0 ? '0' : s.toFixed(4));
  * decided before row i+1 is read, so the output never depends on later rows. A header row (a value
  * that is not a number) is skipped; a bad timestamp is an error naming the line.
  */
-export async function detectFile(input: string, output: string, params: Partial<AnomalyParams>, progress?: Progress): Promise<DetectFileResult> {
+export async function detectFile(
+  input: string,
+  output: string,
+  params: Partial<AnomalyParams>,
+  progress?: Progress,
+): Promise<DetectFileResult> {
   const detector = new AnomalyDetector(params);
   const lines = createInterface({ input: createReadStream(input, 'utf8'), crlfDelay: Infinity });
   const out = createWriteStream(output, 'utf8');
@@ -44,14 +49,25 @@ export async function detectFile(input: string, output: string, params: Partial<
       if (!line.trim()) continue;
       const comma = line.indexOf(',');
       const ts = comma < 0 ? line : line.slice(0, comma);
-      const valueText = comma < 0 ? '' : line.slice(comma + 1).split(',')[0]!.trim();
+      const valueText =
+        comma < 0
+          ? ''
+          : line
+              .slice(comma + 1)
+              .split(',')[0]!
+              .trim();
       const value = Number(valueText);
       if (valueText === '' || !Number.isFinite(value)) {
         if (rows === 0 && lineNo === 1) continue; // the header
-        throw new VigilError('DETECT_BAD_ROW', `${input}:${lineNo}: expected timestamp,value with a numeric value, got "${line.slice(0, 80)}"`, 400);
+        throw new VigilError(
+          'DETECT_BAD_ROW',
+          `${input}:${lineNo}: expected timestamp,value with a numeric value, got "${line.slice(0, 80)}"`,
+          400,
+        );
       }
       const t = parseTimestamp(ts);
-      if (Number.isNaN(t)) throw new VigilError('DETECT_BAD_ROW', `${input}:${lineNo}: cannot read the timestamp "${ts.slice(0, 40)}"`, 400);
+      if (Number.isNaN(t))
+        throw new VigilError('DETECT_BAD_ROW', `${input}:${lineNo}: cannot read the timestamp "${ts.slice(0, 40)}"`, 400);
       const t0 = performance.now();
       const p = detector.update(t, value);
       detectorMs += performance.now() - t0;

@@ -31,7 +31,8 @@ export interface DetectSummary {
 export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
   const dir = await isDirectory(o.input);
   const inputs = dir ? await csvFiles(o.input) : [basename(o.input)];
-  if (!dir && !o.input.toLowerCase().endsWith('.csv')) throw new VigilError('DETECT_INPUT', `--input ${o.input}: expected a .csv file or a folder`, 400);
+  if (!dir && !o.input.toLowerCase().endsWith('.csv'))
+    throw new VigilError('DETECT_INPUT', `--input ${o.input}: expected a .csv file or a folder`, 400);
   if (inputs.length === 0) throw new VigilError('DETECT_INPUT', `--input ${o.input}: no .csv file found`, 400);
   const every = o.progressEvery ?? 50_000;
   const summary: DetectSummary = { files: [], rows: 0, alerts: 0, detectorMs: 0 };

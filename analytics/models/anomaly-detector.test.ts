@@ -5,7 +5,7 @@ import { seasonalValue } from './seasonal.js';
 
 const STEP = 300;
 let seed = 11;
-const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
 const daily = (i: number) => 100 + 40 * Math.sin((2 * Math.PI * i) / 288);
 
 /** Runs the detector over `n` points of f and returns its outputs. */
@@ -64,19 +64,23 @@ describe('AnomalyDetector', () => {
 
   it('scores a burst of volatility that no single point makes anomalous (direction both only)', () => {
     let z = 5;
-    const own = () => ((z = (z * 16807) % 2147483647) / 2147483647) - 0.5;
+    const own = () => (z = (z * 16807) % 2147483647) / 2147483647 - 0.5;
     // Noise of ±0.5 for 1000 points, then ±3: no point is far outside, but the series is suddenly rough.
     const f = (i: number) => 10 + (i >= 1000 ? 6 : 1) * own();
     const out = run(1100, f, { tailFactor: 0, sensitivity: 50 });
     expect(out.slice(0, 1000).some((p) => p.alert)).toBe(false);
     expect(out.slice(1000, 1040).some((p) => p.alert)).toBe(true);
     z = 5;
-    expect(run(1100, f, { tailFactor: 0, sensitivity: 50, direction: 'high' }).slice(1000).some((p) => p.alert)).toBe(false);
+    expect(
+      run(1100, f, { tailFactor: 0, sensitivity: 50, direction: 'high' })
+        .slice(1000)
+        .some((p) => p.alert),
+    ).toBe(false);
   });
 
   it('scores a stuck source: a flat run longer than every earlier one fires, a series flat from the start does not', () => {
     let z = 7;
-    const own = () => ((z = (z * 16807) % 2147483647) / 2147483647) - 0.5;
+    const own = () => (z = (z * 16807) % 2147483647) / 2147483647 - 0.5;
     // Writes that pause for 20 points now and then, then stop for good at 1000.
     const f = (i: number) => (i >= 1000 || i % 200 < 20 ? 0 : 50 + 10 * own());
     const out = run(1100, f, { volatilityPoints: 0 });
@@ -85,7 +89,11 @@ describe('AnomalyDetector', () => {
     expect(fired.filter((i) => i >= 200 && i < 1000)).toHaveLength(0);
     expect(run(800, () => 45).some((p) => p.alert)).toBe(false);
     z = 7;
-    expect(run(1100, f, { volatilityPoints: 0, flatPoints: 0 }).slice(1000).some((p) => p.alert)).toBe(false);
+    expect(
+      run(1100, f, { volatilityPoints: 0, flatPoints: 0 })
+        .slice(1000)
+        .some((p) => p.alert),
+    ).toBe(false);
   });
 
   it('cleans the training window like seed 002: IQR-fenced deviation ignores outliers', () => {

@@ -159,7 +159,10 @@ export class AnomalyDetector {
     const expectedByModel: number[] = [];
     for (let m = 0; m < this.models.length; m++) {
       const period = this.models[m]!;
-      const s = period === 0 ? 0 : seasonalValue(this.times, this.values, i, t, period, period === DAY_SECONDS ? 4 : 2, tol, period === DAY_SECONDS ? 1 : 2);
+      const s =
+        period === 0
+          ? 0
+          : seasonalValue(this.times, this.values, i, t, period, period === DAY_SECONDS ? 4 : 2, tol, period === DAY_SECONDS ? 1 : 2);
       this.seas[m]![i] = s;
       const lvl = i > 0 ? this.levelOf(m, i) : NaN;
       this.level[m]![i] = lvl;
@@ -196,17 +199,31 @@ export class AnomalyDetector {
     // Volatility: the short mean of |residual|/σ against its own history.
     const w = this.p.volatilityPoints;
     const s1 = this.sigma[0];
-    this.absz[i] = s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!) ? Math.min(VOL_CAP, Math.abs(this.blocks[m]![0]![i]!) / s1) : NaN;
+    this.absz[i] =
+      s1 !== undefined && s1 > 0 && Number.isFinite(this.blocks[m]![0]![i]!)
+        ? Math.min(VOL_CAP, Math.abs(this.blocks[m]![0]![i]!) / s1)
+        : NaN;
     this.vol[i] = NaN;
     if (w > 0 && i >= w) {
       let sum = 0;
       let k = 0;
-      for (let j = i - w + 1; j <= i; j++) if (Number.isFinite(this.absz[j]!)) { sum += this.absz[j]!; k++; }
+      for (let j = i - w + 1; j <= i; j++)
+        if (Number.isFinite(this.absz[j]!)) {
+          sum += this.absz[j]!;
+          k++;
+        }
       if (k === w) this.vol[i] = sum / w;
       // A burst has no side: it speaks for detectors watching both, once its own history is long
       // enough (ten windows), and for points past the deviation floors.
       const d0 = this.blocks[m]![0]![i]!;
-      if (warm && this.p.direction === 'both' && this.volCount >= 10 * w && Math.abs(d0) >= Math.max(this.floor, this.p.minDeviation) && Number.isFinite(this.vol[i]!) && this.volSd > 0) {
+      if (
+        warm &&
+        this.p.direction === 'both' &&
+        this.volCount >= 10 * w &&
+        Math.abs(d0) >= Math.max(this.floor, this.p.minDeviation) &&
+        Number.isFinite(this.vol[i]!) &&
+        this.volSd > 0
+      ) {
         const vs = (this.vol[i]! - this.volMean) / (this.p.volatilityZ * this.volSd);
         if (vs > score) {
           score = vs;

@@ -49,7 +49,11 @@ describe('forecastSeries', () => {
   });
 
   it('stays quiet on a flat and on a noisy-but-level series near the line', () => {
-    for (const [seed, amp] of [[2, 0], [3, 10], [4, 20]] as const) {
+    for (const [seed, amp] of [
+      [2, 0],
+      [3, 10],
+      [4, 20],
+    ] as const) {
       const r = noise(seed);
       const { t, v } = series(() => 78 + amp * r());
       const f = forecastSeries(t, v, opts);
@@ -134,7 +138,10 @@ describe('forecastSeries', () => {
 
   describe('a short window (ten 30-second blocks, 15 minutes ahead, 99.9 %)', () => {
     const short: ForecastOptions = { ...opts, horizonSeconds: 900, minConfidence: 0.999 };
-    const blocks = (f: (i: number) => number) => ({ t: Array.from({ length: 10 }, (_, i) => now - 285 + 30 * i), v: Array.from({ length: 10 }, (_, i) => f(i)) });
+    const blocks = (f: (i: number) => number) => ({
+      t: Array.from({ length: 10 }, (_, i) => now - 285 + 30 * i),
+      v: Array.from({ length: 10 }, (_, i) => f(i)),
+    });
 
     it('fires on a steady fast climb, with the crossing minutes ahead', () => {
       const r = noise(21);

@@ -143,12 +143,18 @@ export function inflation(residuals: ArrayLike<number>): number {
  * or says why the seasonal model cannot be used: a counter, no profile, a gap in it within the horizon,
  * or too few points it covers.
  */
-function deseasonalise(t: Float64Array, v: Float64Array, o: ForecastOptions, minPoints: number): { t: Float64Array; v: Float64Array } | string {
+function deseasonalise(
+  t: Float64Array,
+  v: Float64Array,
+  o: ForecastOptions,
+  minPoints: number,
+): { t: Float64Array; v: Float64Array } | string {
   // A counter's level is its running total: earlier days at the same hour say nothing about it.
   if (o.counter) return 'a counter is forecast by Theil–Sen';
   const p = o.profile;
   if (!p) return o.profileProblem ?? 'no seasonal profile';
-  for (let k = 0; k <= 16; k++) if (!Number.isFinite(p.at(o.now + (k * o.horizonSeconds) / 16))) return 'the seasonal profile has gaps within the horizon';
+  for (let k = 0; k <= 16; k++)
+    if (!Number.isFinite(p.at(o.now + (k * o.horizonSeconds) / 16))) return 'the seasonal profile has gaps within the horizon';
   const s = Float64Array.from(t, (ti) => p.at(ti));
   const keep = (_: number, i: number) => Number.isFinite(s[i]!);
   const tt = t.filter(keep);
@@ -197,7 +203,11 @@ export function forecastSeries(times: ArrayLike<number>, values: ArrayLike<numbe
   const reset = findLastReset(v, { direction: dir as 1 | -1, counter: o.counter ?? false });
   const resetAt = reset > 0 ? t[reset] : undefined;
   if (v.length < minPoints || v.length - reset < 2) {
-    return { ok: false, reason: `${v.length - reset} point(s)${resetAt ? ' since the last reset' : ''}; a forecast needs at least ${reset > 0 ? 2 : minPoints}`, points: v.length - reset };
+    return {
+      ok: false,
+      reason: `${v.length - reset} point(s)${resetAt ? ' since the last reset' : ''}; a forecast needs at least ${reset > 0 ? 2 : minPoints}`,
+      points: v.length - reset,
+    };
   }
   // x and the residuals live in reused buffers: nothing of them outlives this call.
   if (scratchX.length < t.length) {

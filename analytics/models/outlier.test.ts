@@ -24,11 +24,14 @@ describe('peer outliers', () => {
 
   it('groups by labels and leaves groups below minPeers unscored', () => {
     const p = outlierParamsSchema.parse({ by: ['job'], minDeviation: 10 });
-    const recs = scoreGroups([
-      ...['a', 'b', 'c', 'd'].map((h, i) => ({ labels: { instance: h, job: 'web' }, value: h === 'c' ? 90 : 10 + i })),
-      { labels: { instance: 'x', job: 'db' }, value: 99 },
-      { labels: { instance: 'y', job: 'db' }, value: 1 },
-    ], p);
+    const recs = scoreGroups(
+      [
+        ...['a', 'b', 'c', 'd'].map((h, i) => ({ labels: { instance: h, job: 'web' }, value: h === 'c' ? 90 : 10 + i })),
+        { labels: { instance: 'x', job: 'db' }, value: 99 },
+        { labels: { instance: 'y', job: 'db' }, value: 1 },
+      ],
+      p,
+    );
     expect(recs.filter((r) => r.score >= 1).map((r) => r.labels.instance)).toEqual(['c']);
     expect(recs.some((r) => r.labels.job === 'db')).toBe(false);
     expect(recs[0]!.peers).toBe(4);

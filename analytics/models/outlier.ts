@@ -40,7 +40,13 @@ export function scorePeers(values: number[], o: OutlierOptions): PeerScore[] {
   const half = Math.max(o.sensitivity * MAD_TO_SIGMA * medianSorted(dev), o.minDeviation, o.minRelativeDeviation * Math.abs(med), 1e-12);
   return values.map((v) => {
     const signed = (v - med) / half;
-    const score = !Number.isFinite(signed) ? 0 : o.direction === 'high' ? Math.max(0, signed) : o.direction === 'low' ? Math.max(0, -signed) : Math.abs(signed);
+    const score = !Number.isFinite(signed)
+      ? 0
+      : o.direction === 'high'
+        ? Math.max(0, signed)
+        : o.direction === 'low'
+          ? Math.max(0, -signed)
+          : Math.abs(signed);
     return { median: med, lower: med - half, upper: med + half, score, direction: signed >= 0 ? 'high' : 'low' };
   });
 }

@@ -8,7 +8,7 @@ const STEP = 300;
 // A 5-minute boundary at midnight UTC, so phases are easy to read: t = now + h·3600 is h o'clock.
 const now = 1_700_006_400;
 let seed = 7;
-const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
 
 /** A detector fed `days` of history at 5 minutes ending at `now`. */
 function detector(days: number, f: (t: number) => number): AnomalyDetector {
@@ -25,9 +25,20 @@ function window(f: (t: number) => number, lookback: number, points: number) {
 }
 
 /** Options of a seasonal rule with the detector's profile for the horizon. */
-function opts(d: AnomalyDetector, lookback: number, o: Omit<ForecastOptions, 'now' | 'model' | 'minConfidence' | 'op'> & Partial<ForecastOptions>): ForecastOptions {
+function opts(
+  d: AnomalyDetector,
+  lookback: number,
+  o: Omit<ForecastOptions, 'now' | 'model' | 'minConfidence' | 'op'> & Partial<ForecastOptions>,
+): ForecastOptions {
   const p = seasonalProfile(d, o.horizonSeconds, lookback);
-  return { model: 'seasonal', op: '>', minConfidence: 0.95, now, ...o, ...(typeof p === 'string' ? { profileProblem: p } : { profile: p }) };
+  return {
+    model: 'seasonal',
+    op: '>',
+    minConfidence: 0.95,
+    now,
+    ...o,
+    ...(typeof p === 'string' ? { profileProblem: p } : { profile: p }),
+  };
 }
 
 /** The first time after now (s from now, 1-minute resolution) at which g crosses the line. */
@@ -60,7 +71,14 @@ describe('seasonal forecast model', () => {
     expect(f.upper).toBeGreaterThan(f.value);
     // The value at the horizon is the evening's, not the morning's slope carried on.
     expect(Math.abs(f.value - clean(now + 18 * 3600))).toBeLessThan(3);
-    const line = forecastSeries(w.times, w.values, { model: 'theil-sen', op: '>', minConfidence: 0.95, now, horizonSeconds: 6 * 3600, threshold: 65.5 });
+    const line = forecastSeries(w.times, w.values, {
+      model: 'theil-sen',
+      op: '>',
+      minConfidence: 0.95,
+      now,
+      horizonSeconds: 6 * 3600,
+      threshold: 65.5,
+    });
     expect(line.ok && line.crossingSeconds !== undefined && Math.abs(line.crossingSeconds - truth) < 20 * 60).toBe(false);
   });
 

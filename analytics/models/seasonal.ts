@@ -30,7 +30,14 @@ const scratch = new Float64Array(64);
  * `tolerance` seconds of the phase.
  */
 export function seasonalValue(
-  times: Float64Array, values: Float64Array, n: number, t: number, period: number, cycles: number, tolerance: number, minCycles = 1,
+  times: Float64Array,
+  values: Float64Array,
+  n: number,
+  t: number,
+  period: number,
+  cycles: number,
+  tolerance: number,
+  minCycles = 1,
 ): number {
   let m = 0;
   let found = 0;

@@ -6,15 +6,21 @@ import { theilSen } from './theil-sen.js';
 describe('theilSen', () => {
   it('agrees with ml-regression-theil-sen', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 2, maxLength: 40 }), (pts) => {
-        const x = pts.map((p) => p[0]);
-        const y = pts.map((p) => p[1]);
-        if (new Set(x).size < 2) return;
-        const ref = new TheilSenRegression(x, y);
-        const got = theilSen(x, y, new Float64Array(1000));
-        expect(got.slope).toBeCloseTo(ref.slope, 6);
-        expect(got.intercept).toBeCloseTo(ref.intercept, 3);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), {
+          minLength: 2,
+          maxLength: 40,
+        }),
+        (pts) => {
+          const x = pts.map((p) => p[0]);
+          const y = pts.map((p) => p[1]);
+          if (new Set(x).size < 2) return;
+          const ref = new TheilSenRegression(x, y);
+          const got = theilSen(x, y, new Float64Array(1000));
+          expect(got.slope).toBeCloseTo(ref.slope, 6);
+          expect(got.intercept).toBeCloseTo(ref.intercept, 3);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -6,7 +6,12 @@ import { selectKth } from './select.js';
  * tests compare the two), but into a reused typed-array scratch buffer: a forecast rule fits ten
  * thousand short series per evaluation, and the library's per-call `new Array(n²)` dominated that.
  */
-export function theilSen(x: ArrayLike<number>, y: ArrayLike<number>, scratch?: Float64Array, split = 0): { slope: number; intercept: number } {
+export function theilSen(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  scratch?: Float64Array,
+  split = 0,
+): { slope: number; intercept: number } {
   const n = x.length;
   const pairs = (n * (n - 1)) / 2;
   const buf = scratch && scratch.length >= Math.max(pairs, n) ? scratch : new Float64Array(Math.max(pairs, n));

@@ -34,13 +34,17 @@ export function describe(rule: Rule, state: AlertState): { summary: string; desc
   const at = where(state.labels);
   if (rule.kind === 'forecast') {
     const eta = d.crossing_seconds !== undefined ? Number(d.crossing_seconds) : undefined;
-    const summary = eta === 0
-      ? `${what}${at} is past ${d.threshold} and still rising`
-      : `${what}${at} is predicted to cross ${d.threshold}${eta !== undefined ? ` in about ${human(eta)}` : ''}`;
-    const description = `${rule.name}: ${what}${at} is ${d.current} now; the ${d.model} forecast for ${human(Number(d.horizon_seconds))} ahead is ${d.forecast_value} ` +
+    const summary =
+      eta === 0
+        ? `${what}${at} is past ${d.threshold} and still rising`
+        : `${what}${at} is predicted to cross ${d.threshold}${eta !== undefined ? ` in about ${human(eta)}` : ''}`;
+    const description =
+      `${rule.name}: ${what}${at} is ${d.current} now; the ${d.model} forecast for ${human(Number(d.horizon_seconds))} ahead is ${d.forecast_value} ` +
       `(95 % interval ${d.forecast_lower} to ${d.forecast_upper}) against the threshold ${d.op} ${d.threshold}` +
       (d.crossing_time ? `; predicted crossing at ${d.crossing_time}` : '') +
-      (d.crossing_earliest || d.crossing_latest ? ` (between ${d.crossing_earliest ?? 'now'} and ${d.crossing_latest ?? 'after the horizon'})` : '') +
+      (d.crossing_earliest || d.crossing_latest
+        ? ` (between ${d.crossing_earliest ?? 'now'} and ${d.crossing_latest ?? 'after the horizon'})`
+        : '') +
       `, confidence ${d.confidence}.`;
     return { summary, description };
   }
@@ -49,14 +53,20 @@ export function describe(rule: Rule, state: AlertState): { summary: string; desc
     const text = d.summary_text ?? `${what} ${d.value ?? state.value}, expected ${d.lower ?? '?'}–${d.upper ?? '?'}`;
     const summary = `${text}${at}`;
     const side = d.direction === 'low' ? 'below' : 'above';
-    const description = rule.kind === 'anomaly'
-      ? `${rule.name}: ${text}${at}; ${side} its expected band (score ${d.score ?? '?'}, 1 is the band's edge).`
-      : `${rule.name}: ${text}${at}; ${side} the ${d.peers ?? ''} members of its peer group, whose median is ${d.group_median ?? d.expected ?? '?'} (score ${d.score ?? '?'}).`.replace('  ', ' ');
+    const description =
+      rule.kind === 'anomaly'
+        ? `${rule.name}: ${text}${at}; ${side} its expected band (score ${d.score ?? '?'}, 1 is the band's edge).`
+        : `${rule.name}: ${text}${at}; ${side} the ${d.peers ?? ''} members of its peer group, whose median is ${d.group_median ?? d.expected ?? '?'} (score ${d.score ?? '?'}).`.replace(
+            '  ',
+            ' ',
+          );
     return { summary, description };
   }
   const summary = `${what}${at} is ${d.value ?? state.value} (threshold ${d.op ?? ''} ${d.threshold ?? ''})`.replace(/\s+\)/, ')');
-  const description = `${rule.name}: ${what}${at} is ${d.value ?? state.value}, ${d.op ?? ''} the threshold ${d.threshold ?? ''}` +
-    (d.resolve_value ? `; it resolves once back past ${d.resolve_value}` : '') + '.';
+  const description =
+    `${rule.name}: ${what}${at} is ${d.value ?? state.value}, ${d.op ?? ''} the threshold ${d.threshold ?? ''}` +
+    (d.resolve_value ? `; it resolves once back past ${d.resolve_value}` : '') +
+    '.';
   return { summary, description };
 }
 

@@ -23,7 +23,14 @@ async function receiver(): Promise<{ url: string; headers: IncomingHttpHeaders[]
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, headers };
 }
 
-const alert = { labels: { alertname: 'A' }, annotations: {}, startsAt: new Date().toISOString(), endsAt: new Date().toISOString(), generatorURL: 'http://d/?rule=a', actions: [] };
+const alert = {
+  labels: { alertname: 'A' },
+  annotations: {},
+  startsAt: new Date().toISOString(),
+  endsAt: new Date().toISOString(),
+  generatorURL: 'http://d/?rule=a',
+  actions: [],
+};
 
 describe('AlertSender', () => {
   it('sends DASHBOARD_TOKEN as a bearer token, which a protected alerts service requires', async () => {

@@ -15,7 +15,12 @@ export class AlertSender {
   private lastFailureLogged = 0;
 
   /** `token` (DASHBOARD_TOKEN) is sent as a bearer token: the alerts service requires it on its receiving routes when set. */
-  constructor(private readonly alertsUrl: string, private readonly metrics: AnalyticsMetrics, private readonly log: Logger, opts: { timeoutMs?: number; token?: string } = {}) {
+  constructor(
+    private readonly alertsUrl: string,
+    private readonly metrics: AnalyticsMetrics,
+    private readonly log: Logger,
+    opts: { timeoutMs?: number; token?: string } = {},
+  ) {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
     this.http = axios.create({ baseURL: alertsUrl, timeout: opts.timeoutMs ?? 10_000, validateStatus: () => true, headers });
@@ -41,7 +46,10 @@ export class AlertSender {
     // One line a minute at most while the receiver is down.
     if (Date.now() - this.lastFailureLogged > 60_000) {
       this.lastFailureLogged = Date.now();
-      this.log.warn({ url: `${this.alertsUrl}/api/v2/alerts`, problem, alerts: alerts.length }, 'cannot deliver alerts; they will be offered again at the next evaluation');
+      this.log.warn(
+        { url: `${this.alertsUrl}/api/v2/alerts`, problem, alerts: alerts.length },
+        'cannot deliver alerts; they will be offered again at the next evaluation',
+      );
     }
     return false;
   }
@@ -53,6 +61,7 @@ export class AlertSender {
  */
 export function ruleNotifier(sender: AlertSender, dashboardUrl: string): AlertNotifier {
   return {
-    notify: (rule, due, at) => sender.send(due.map((s) => ({ alert: toPostableAlert(rule, s, { dashboardUrl, ...at }), phase: s.phase as 'firing' | 'resolved' }))),
+    notify: (rule, due, at) =>
+      sender.send(due.map((s) => ({ alert: toPostableAlert(rule, s, { dashboardUrl, ...at }), phase: s.phase as 'firing' | 'resolved' }))),
   };
 }

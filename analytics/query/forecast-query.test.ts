@@ -4,7 +4,11 @@ import { planForecastQuery } from './forecast-query.js';
 describe('planForecastQuery', () => {
   it('asks Prometheus for block means of a plain selector, ending now', () => {
     expect(planForecastQuery('disk_usage_percent{mountpoint="/"}', 6 * 3600, 12, 1_000_000)).toEqual({
-      query: 'avg_over_time(disk_usage_percent{mountpoint="/"}[1799999ms])', step: 1800, start: 1_000_000 - 11 * 1800, end: 1_000_000, metricName: 'disk_usage_percent',
+      query: 'avg_over_time(disk_usage_percent{mountpoint="/"}[1799999ms])',
+      step: 1800,
+      start: 1_000_000 - 11 * 1800,
+      end: 1_000_000,
+      metricName: 'disk_usage_percent',
     });
   });
   it('uses a subquery for an expression and medians when asked', () => {

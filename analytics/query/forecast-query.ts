@@ -42,7 +42,13 @@ export interface ForecastQueryPlan {
  * Prometheus and only `points` numbers per series travel. A plain selector goes straight into
  * `avg_over_time`; any other expression becomes a subquery.
  */
-export function planForecastQuery(expr: string, lookbackSeconds: number, points: number, endSeconds: number, aggregate: 'mean' | 'median' = 'mean'): ForecastQueryPlan {
+export function planForecastQuery(
+  expr: string,
+  lookbackSeconds: number,
+  points: number,
+  endSeconds: number,
+  aggregate: 'mean' | 'median' = 'mean',
+): ForecastQueryPlan {
   const step = Math.max(1, Math.ceil(lookbackSeconds / points));
   const plain = isVectorSelector(expr);
   // One millisecond short of the step: Prometheus 2 closes a range at both ends, so a sample exactly on a
@@ -67,7 +73,13 @@ export function planForecastQuery(expr: string, lookbackSeconds: number, points:
  * backtest of a rule with a 90-second block (30,000 points) becomes three queries, at most `shards`
  * of them in flight at a time.
  */
-export async function fetchSeriesPoints(client: PrometheusClient, plan: ForecastQueryPlan, signal?: AbortSignal, shards = 1, mode: 'range' | 'subquery' = 'range'): Promise<Array<SeriesPoints & { metricName?: string }>> {
+export async function fetchSeriesPoints(
+  client: PrometheusClient,
+  plan: ForecastQueryPlan,
+  signal?: AbortSignal,
+  shards = 1,
+  mode: 'range' | 'subquery' = 'range',
+): Promise<Array<SeriesPoints & { metricName?: string }>> {
   const steps = Math.round((plan.end - plan.start) / plan.step) + 1;
   const k = Math.max(1, Math.min(shards, Math.floor(steps / 4)), Math.ceil(steps / MAX_POINTS_PER_QUERY));
   const ranges: Array<[number, number]> = [];
@@ -89,15 +101,20 @@ export async function fetchSeriesPoints(client: PrometheusClient, plan: Forecast
     if (res.data.resultType !== 'matrix') throw new Error(`expected a matrix from the forecast query, got ${res.data.resultType}`);
     const lo = a - plan.step / 4;
     const hi = b + plan.step / 4;
-    return { data: { result: res.data.result.map((r) => ({ metric: r.metric, values: r.values.filter((p) => p[0] >= lo && p[0] <= hi) })) } };
+    return {
+      data: { result: res.data.result.map((r) => ({ metric: r.metric, values: r.values.filter((p) => p[0] >= lo && p[0] <= hi) })) },
+    };
   };
   // At most `shards` queries in flight: pieces beyond that (long ranges) wait their turn.
   const answers: Answer[] = [];
   const wave = Math.max(1, shards);
   for (let i = 0; i < ranges.length; i += wave) answers.push(...(await Promise.all(ranges.slice(i, i + wave).map(ask))));
   const merged = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
-  const sameOrder = answers.every((a) => a.data.result.length === answers[0]!.data.result.length &&
-    a.data.result.every((x, i) => sameLabels(x.metric, answers[0]!.data.result[i]!.metric)));
+  const sameOrder = answers.every(
+    (a) =>
+      a.data.result.length === answers[0]!.data.result.length &&
+      a.data.result.every((x, i) => sameLabels(x.metric, answers[0]!.data.result[i]!.metric)),
+  );
   answers.forEach((res, shard) => {
     res.data.result.forEach((s, i) => {
       // Prometheus sorts series by labels, so shards usually line up; otherwise join on the label set.

@@ -10,7 +10,11 @@ export class PrometheusHealth {
   private up: boolean | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly client: PrometheusClient, private readonly gauge: Gauge, private readonly log: Logger) {}
+  constructor(
+    private readonly client: PrometheusClient,
+    private readonly gauge: Gauge,
+    private readonly log: Logger,
+  ) {}
 
   /** Whether the last probe or query reached Prometheus (false before the first one). */
   get isUp(): boolean {
@@ -20,7 +24,8 @@ export class PrometheusHealth {
   /** report records an outcome: true when Prometheus answered (even with a query error), false when it could not be reached. */
   report(reachable: boolean): void {
     if (this.up !== reachable) {
-      if (reachable) this.log.info({ url: this.client.url }, this.up === undefined ? 'Prometheus is reachable' : 'Prometheus is reachable again');
+      if (reachable)
+        this.log.info({ url: this.client.url }, this.up === undefined ? 'Prometheus is reachable' : 'Prometheus is reachable again');
       else this.log.warn({ url: this.client.url }, 'Prometheus cannot be reached; rules keep their last state until it returns');
     }
     this.up = reachable;
@@ -38,9 +43,12 @@ export class PrometheusHealth {
   start(everySeconds: number): void {
     const loop = () => {
       // A probe that throws counts as "not ready"; the loop goes on either way.
-      this.probe().catch(() => this.report(false)).finally(() => {
-        if (this.timer) this.timer = setTimeout(loop, everySeconds * 1000);
-      }).catch(() => undefined);
+      this.probe()
+        .catch(() => this.report(false))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(loop, everySeconds * 1000);
+        })
+        .catch(() => undefined);
     };
     this.timer = setTimeout(loop, 0);
   }

@@ -3,7 +3,12 @@ import { isVectorSelector, validatePromql } from './promql-validate.js';
 
 describe('validatePromql', () => {
   it('accepts valid expressions', () => {
-    for (const e of ['up', 'avg by (instance) (rate(x_total[5m])) > 3', 'disk_usage_percent{mountpoint="/"}', 'quantile_over_time(0.99, time_taken[5m])']) {
+    for (const e of [
+      'up',
+      'avg by (instance) (rate(x_total[5m])) > 3',
+      'disk_usage_percent{mountpoint="/"}',
+      'quantile_over_time(0.99, time_taken[5m])',
+    ]) {
       expect(validatePromql(e)).toBeUndefined();
     }
   });

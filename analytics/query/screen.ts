@@ -23,9 +23,19 @@ export interface ScreenResult {
  * blocks and fitted robustly; a generous margin absorbs what least squares gets wrong (outliers,
  * a recent reset).
  */
-export async function screenSeries(client: PrometheusClient, selectorExpr: string, o: {
-  lookbackSeconds: number; horizonSeconds: number; threshold: number; dir: 1 | -1; margin: number; now: number; signal?: AbortSignal;
-}): Promise<ScreenResult> {
+export async function screenSeries(
+  client: PrometheusClient,
+  selectorExpr: string,
+  o: {
+    lookbackSeconds: number;
+    horizonSeconds: number;
+    threshold: number;
+    dir: 1 | -1;
+    margin: number;
+    now: number;
+    signal?: AbortSignal;
+  },
+): Promise<ScreenResult> {
   // The whole lookback, or else its last quarter: a series that restarted (a counter reset, a disk
   // cleaned up) shows its trend there, where a line through the whole sawtooth hides it.
   const bound = o.threshold - o.dir * o.margin;
@@ -65,7 +75,11 @@ export function nearTheLineQuery(selectorExpr: string, o: NearTheLineOptions): s
  * answer as small as the number of series heading for trouble. A rule's further windows use it so that
  * a five-minute window costs a cheap filter for the thousands of quiet series, not a fit each.
  */
-export async function nearTheLine(client: PrometheusClient, selectorExpr: string, o: NearTheLineOptions & { now: number; signal?: AbortSignal }): Promise<ScreenedSeries[]> {
+export async function nearTheLine(
+  client: PrometheusClient,
+  selectorExpr: string,
+  o: NearTheLineOptions & { now: number; signal?: AbortSignal },
+): Promise<ScreenedSeries[]> {
   const res = await client.query(nearTheLineQuery(selectorExpr, o), { time: o.now, signal: o.signal });
   if (res.data.resultType !== 'vector') return [];
   return res.data.result.map((s) => {
@@ -88,14 +102,17 @@ function regexQuote(v: string): string {
  * values (Prometheus matches such alternations as a set). That selects a superset when two labels
  * both vary; the caller keeps only the candidates' label sets.
  */
-export function candidatesPlan(plan: ForecastQueryPlan, metric: string, candidates: ScreenedSeries[], aggregate: 'mean' | 'median'): ForecastQueryPlan {
+export function candidatesPlan(
+  plan: ForecastQueryPlan,
+  metric: string,
+  candidates: ScreenedSeries[],
+  aggregate: 'mean' | 'median',
+): ForecastQueryPlan {
   const names = new Set<string>();
   for (const c of candidates) for (const k of Object.keys(c.labels)) names.add(k);
   const matchers = [...names].sort().map((name) => {
     const values = [...new Set(candidates.map((c) => c.labels[name] ?? ''))];
-    return values.length === 1
-      ? `${name}="${escape(values[0]!)}"`
-      : `${name}=~"${escape(values.map(regexQuote).join('|'))}"`;
+    return values.length === 1 ? `${name}="${escape(values[0]!)}"` : `${name}=~"${escape(values.map(regexQuote).join('|'))}"`;
   });
   const sel = `${metric}{${matchers.join(',')}}[${plan.step}s]`;
   return { ...plan, query: aggregate === 'median' ? `quantile_over_time(0.5, ${sel})` : `avg_over_time(${sel})` };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { advance, type AlertState } from './alert-state.js';
 
-const obs = (value: number, line = 80, resolve = 75) => [{ labels: { instance: 'a' }, value, active: value > line, hold: value >= resolve }];
+const obs = (value: number, line = 80, resolve = 75) => [
+  { labels: { instance: 'a' }, value, active: value > line, hold: value >= resolve },
+];
 
 describe('advance (inactive → pending → firing → resolved)', () => {
   it('waits for `for`, fires, and resolves', () => {

@@ -37,7 +37,11 @@ export const RESOLVED_RETENTION_MS = 15 * 60_000;
 
 /** seriesKey is a stable identity for a label set. */
 export function seriesKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 /**
@@ -46,7 +50,12 @@ export function seriesKey(labels: Labels): string {
  * (or the series vanished), resolved → gone after RESOLVED_RETENTION_MS. A firing alert uses `hold`
  * (hysteresis) instead of `active`. States are updated in place; the transitions are returned.
  */
-export function advance(states: Map<string, AlertState>, observations: Observation[], now: number, forSeconds: number): Array<{ state: AlertState; from: AlertPhase | 'inactive' }> {
+export function advance(
+  states: Map<string, AlertState>,
+  observations: Observation[],
+  now: number,
+  forSeconds: number,
+): Array<{ state: AlertState; from: AlertPhase | 'inactive' }> {
   const changes: Array<{ state: AlertState; from: AlertPhase | 'inactive' }> = [];
   const seen = new Set<string>();
   for (const o of observations) {

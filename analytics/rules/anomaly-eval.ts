@@ -54,7 +54,10 @@ export interface AnomalyContext {
 
 function detectorFor(p: AnomalyRuleParams): AnomalyDetector {
   return new AnomalyDetector({
-    direction: p.direction, sensitivity: p.sensitivity, minDeviation: p.minDeviation, minRelativeDeviation: p.minRelativeDeviation,
+    direction: p.direction,
+    sensitivity: p.sensitivity,
+    minDeviation: p.minDeviation,
+    minRelativeDeviation: p.minRelativeDeviation,
     historyPoints: Math.ceil(p.history / p.step) + 1,
   });
 }
@@ -135,9 +138,16 @@ export async function updateHistory(expr: string, plan: HistoryPlan, ctx: Anomal
  * detector fitted on `history` of it (fetched at `step`), refitting every `refit` and otherwise
  * feeding the detectors only the points that arrived since the previous evaluation.
  */
-export async function evaluateAnomaly(rule: DetectorRuleSpec, ctx: AnomalyContext): Promise<{ observations: Observation[]; anomalies: AnomalyRecord[] }> {
+export async function evaluateAnomaly(
+  rule: DetectorRuleSpec,
+  ctx: AnomalyContext,
+): Promise<{ observations: Observation[]; anomalies: AnomalyRecord[] }> {
   const p = anomalyParamsSchema.parse(rule.params);
-  const end = await updateHistory(rule.expr, { step: p.step, history: p.history, refit: p.refit, key: JSON.stringify([rule.expr, p]), detector: () => detectorFor(p) }, ctx);
+  const end = await updateHistory(
+    rule.expr,
+    { step: p.step, history: p.history, refit: p.refit, key: JSON.stringify([rule.expr, p]), detector: () => detectorFor(p) },
+    ctx,
+  );
   const c = ctx.cache;
   const observations: Observation[] = [];
   const anomalies: AnomalyRecord[] = [];
@@ -149,7 +159,15 @@ export async function evaluateAnomaly(rule: DetectorRuleSpec, ctx: AnomalyContex
     }
     const l = cs.last;
     const rec: AnomalyRecord = {
-      labels: cs.labels, time: l.time, value: l.value, expected: l.expected, lower: l.lower, upper: l.upper, score: l.score, direction: l.direction, period: l.period,
+      labels: cs.labels,
+      time: l.time,
+      value: l.value,
+      expected: l.expected,
+      lower: l.lower,
+      upper: l.upper,
+      score: l.score,
+      direction: l.direction,
+      period: l.period,
     };
     if (cs.metricName) rec.metricName = cs.metricName;
     anomalies.push(rec);

@@ -11,7 +11,7 @@ const start = end - 4 * 86_400;
 const evalAt = (end + 30) * 1000;
 function lcg(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296) - 0.5;
+  return () => (s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296 - 0.5;
 }
 /** A p99 that is 0.3 s at night and 0.6 s at the daily peak, with a little noise. */
 function latency(instance: string, seed: number, last: (i: number) => number | undefined): BackfillSeries {
@@ -55,12 +55,27 @@ afterAll(async () => {
   await prom?.stop();
 });
 
-interface AnomalyView { rule: string; kind: string; labels: Record<string, string>; value: number; expected: number; lower: number; upper: number; score: number; direction: string; seasonality?: string }
+interface AnomalyView {
+  rule: string;
+  kind: string;
+  labels: Record<string, string>;
+  value: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  score: number;
+  direction: string;
+  seasonality?: string;
+}
 
 describe('anomaly and outlier rules against a real Prometheus', () => {
   it('fires on a spike (high) and a drop (low) with the band in words and annotations, and stays quiet on a clean seasonal series', async () => {
     const r = await postJson(`${svc.url}/api/v1/rules`, {
-      id: 'latency', name: 'LatencyAnomaly', kind: 'anomaly', expr: 'vigil_test_latency_seconds', frequency: '5m',
+      id: 'latency',
+      name: 'LatencyAnomaly',
+      kind: 'anomaly',
+      expr: 'vigil_test_latency_seconds',
+      frequency: '5m',
       params: { title: 'p99 latency', step: '5m', history: '3d', refit: '1h' },
     });
     expect(r.status).toBe(201);
@@ -77,7 +92,10 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     // The expectation follows the hour: within the day's range and near the clean series' value.
     expect(Math.abs(by['api-1:8080']!.expected - by['api-3:8080']!.value)).toBeLessThan(0.05);
 
-    const firing = [...rt!.states.values()].filter((s) => s.phase === 'firing').map((s) => s.labels.instance).sort();
+    const firing = [...rt!.states.values()]
+      .filter((s) => s.phase === 'firing')
+      .map((s) => s.labels.instance)
+      .sort();
     expect(firing).toEqual(['api-1:8080', 'api-2:8080']);
     const sent = receiver.alerts().filter((a) => a.labels.rule_id === 'latency');
     const high = sent.find((a) => a.labels.instance === 'api-1:8080')!;
@@ -106,17 +124,24 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(Number(/vigil_analytics_cache_misses_total\{cache="anomaly_history"\} (\d+)/.exec(text)?.[1])).toBe(3);
     expect(Number(/vigil_analytics_cache_hits_total\{cache="anomaly_history"\} (\d+)/.exec(text)?.[1])).toBe(3);
-    expect(text).toMatch(/vigil_analytics_anomaly_upper\{instance="api-3:8080",job="api",metric_name="vigil_test_latency_seconds",rule="latency"\} [\d.]+/);
+    expect(text).toMatch(
+      /vigil_analytics_anomaly_upper\{instance="api-3:8080",job="api",metric_name="vigil_test_latency_seconds",rule="latency"\} [\d.]+/,
+    );
     const promtool = requireBinary('promtool', 'PROMTOOL_BIN');
     const out = await new Promise<{ code: number; output: string }>((resolve) => {
-      const p = execFile(promtool, ['check', 'metrics'], (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }));
+      const p = execFile(promtool, ['check', 'metrics'], (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+      );
       p.stdin!.end(text);
     });
     expect(out).toEqual({ code: 0, output: '' });
   });
 
   it('stays quiet on the clean seasonal series over several days (backtest)', async () => {
-    const r = await postJson<{ intervals: Array<{ labels: Record<string, string> }>; evaluations: number }>(`${svc.url}/api/v1/rules/latency/backtest`, { from: end - 3 * 86_400 + 3600, to: end });
+    const r = await postJson<{ intervals: Array<{ labels: Record<string, string> }>; evaluations: number }>(
+      `${svc.url}/api/v1/rules/latency/backtest`,
+      { from: end - 3 * 86_400 + 3600, to: end },
+    );
     expect(r.status).toBe(200);
     expect(r.body.evaluations).toBeGreaterThan(800);
     expect(r.body.intervals.filter((i) => i.labels.instance === 'api-3:8080')).toEqual([]);
@@ -125,7 +150,11 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
 
   it('names the host that is unlike its four peers', async () => {
     const r = await postJson(`${svc.url}/api/v1/rules`, {
-      id: 'cpu-peers', name: 'CpuPeerOutlier', kind: 'outlier', expr: 'vigil_test_cpu_percent', params: { by: ['job'], window: '10m', minDeviation: 20, title: 'CPU usage', unit: '%' },
+      id: 'cpu-peers',
+      name: 'CpuPeerOutlier',
+      kind: 'outlier',
+      expr: 'vigil_test_cpu_percent',
+      params: { by: ['job'], window: '10m', minDeviation: 20, title: 'CPU usage', unit: '%' },
     });
     expect(r.status).toBe(201);
     const rt = await svc.svc.engine.evaluate('cpu-peers', evalAt);
@@ -136,20 +165,30 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     expect(a.annotations.summary).toMatch(/^CPU usage 8\d(\.\d)? %, expected .* like its 5 peers on instance h3:9101$/);
     expect(a.annotations.direction).toBe('high');
     // Its backtest over the last twenty minutes names the same host, and only it.
-    const bt = await postJson<{ intervals: Array<{ labels: Record<string, string> }> }>(`${svc.url}/api/v1/rules/cpu-peers/backtest`, { from: end - 1200, to: end });
+    const bt = await postJson<{ intervals: Array<{ labels: Record<string, string> }> }>(`${svc.url}/api/v1/rules/cpu-peers/backtest`, {
+      from: end - 1200,
+      to: end,
+    });
     expect(bt.status).toBe(200);
     expect([...new Set(bt.body.intervals.map((i) => i.labels.instance))]).toEqual(['h3:9101']);
   });
 
   it('rejects bad detector parameters when the rule is stored', async () => {
-    const r = await postJson<{ error: { code: string; message: string } }>(`${svc.url}/api/v1/rules`, { name: 'x', kind: 'anomaly', expr: 'up', params: { step: '1s', history: '30d' } });
+    const r = await postJson<{ error: { code: string; message: string } }>(`${svc.url}/api/v1/rules`, {
+      name: 'x',
+      kind: 'anomaly',
+      expr: 'up',
+      params: { step: '1s', history: '30d' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/params\.(step|history)/);
   });
 
   it('exports score and band series that Prometheus scrapes back', async () => {
     const target = new URL(svc.url).host;
-    await prom.reload({ scrape_configs: [{ job_name: 'vigil', honor_labels: true, scrape_interval: '1s', static_configs: [{ targets: [target] }] }] });
+    await prom.reload({
+      scrape_configs: [{ job_name: 'vigil', honor_labels: true, scrape_interval: '1s', static_configs: [{ targets: [target] }] }],
+    });
     let got: Array<{ metric: Record<string, string>; value: [number, string] }> = [];
     for (let i = 0; i < 120 && got.length < 3; i++) {
       got = await prom.query('vigil_analytics_anomaly_score{rule="latency"}');
@@ -159,7 +198,9 @@ describe('anomaly and outlier rules against a real Prometheus', () => {
     expect(score['api-1:8080']).toBeGreaterThan(1);
     expect(score['api-3:8080']).toBeLessThan(1);
     expect(got[0]!.metric).toMatchObject({ job: 'api', metric_name: 'vigil_test_latency_seconds', rule: 'latency' });
-    const band = await prom.query('vigil_analytics_anomaly_upper{instance="api-3:8080"} - vigil_analytics_anomaly_lower{instance="api-3:8080"}');
+    const band = await prom.query(
+      'vigil_analytics_anomaly_upper{instance="api-3:8080"} - vigil_analytics_anomaly_lower{instance="api-3:8080"}',
+    );
     expect(Number(band[0]?.value[1])).toBeGreaterThan(0);
     expect((await prom.query('vigil_analytics_anomaly_expected{rule="latency"}')).length).toBe(3);
     const outlier = await prom.query('vigil_analytics_outlier_score > 1');

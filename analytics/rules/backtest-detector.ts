@@ -24,7 +24,13 @@ export interface ReplayPlan {
  * each series through a detector as the live rule would (every point judged against the points
  * before it), and replays the result at each step of the range.
  */
-export async function planAnomalyBacktest(rule: DetectorRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<ReplayPlan> {
+export async function planAnomalyBacktest(
+  rule: DetectorRuleSpec,
+  from: number,
+  to: number,
+  client: PrometheusClient,
+  signal?: AbortSignal,
+): Promise<ReplayPlan> {
   const p = anomalyParamsSchema.parse(rule.params);
   const start = Math.floor((from - p.history) / p.step) * p.step;
   const end = Math.floor(to / p.step) * p.step;
@@ -37,14 +43,25 @@ export async function planAnomalyBacktest(rule: DetectorRuleSpec, from: number, 
   for (let a = start; a <= end; a += chunk + p.step) {
     const res = await client.queryRange(rule.expr, a, Math.min(end, a + chunk), p.step, { signal });
     if (res.data.result.length * points > MAX_WORK) {
-      throw new InvalidParameterError(`this backtest would run ${res.data.result.length} series over ${points} points; narrow the range, the history or the expression (at most ${MAX_WORK})`);
+      throw new InvalidParameterError(
+        `this backtest would run ${res.data.result.length} series over ${points} points; narrow the range, the history or the expression (at most ${MAX_WORK})`,
+      );
     }
     for (const s of res.data.result) {
       const { __name__: name, ...labels } = s.metric;
       const key = JSON.stringify(labels);
       let st = detectors.get(key);
       if (!st) {
-        st = { d: new AnomalyDetector({ direction: p.direction, sensitivity: p.sensitivity, minDeviation: p.minDeviation, minRelativeDeviation: p.minRelativeDeviation, historyPoints: Math.ceil(p.history / p.step) + 1 }), last: -Infinity };
+        st = {
+          d: new AnomalyDetector({
+            direction: p.direction,
+            sensitivity: p.sensitivity,
+            minDeviation: p.minDeviation,
+            minRelativeDeviation: p.minRelativeDeviation,
+            historyPoints: Math.ceil(p.history / p.step) + 1,
+          }),
+          last: -Infinity,
+        };
         if (name) st.metricName = name;
         detectors.set(key, st);
         series++;
@@ -69,17 +86,40 @@ export async function planAnomalyBacktest(rule: DetectorRuleSpec, from: number, 
 }
 
 /** planOutlierBacktest fetches the range (plus one window) and scores the peer groups at each evaluation time. */
-export async function planOutlierBacktest(rule: DetectorRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<ReplayPlan> {
+export async function planOutlierBacktest(
+  rule: DetectorRuleSpec,
+  from: number,
+  to: number,
+  client: PrometheusClient,
+  signal?: AbortSignal,
+): Promise<ReplayPlan> {
   const p = outlierParamsSchema.parse(rule.params);
   const window = Math.max(p.window, p.step);
   const step = Math.max(p.step, Math.ceil((to - from) / 500));
-  if ((to - from + window) / p.step > 10_000) throw new InvalidParameterError(`an outlier backtest reads at most 10,000 points per series; narrow the range (step ${p.step} s)`);
+  if ((to - from + window) / p.step > 10_000)
+    throw new InvalidParameterError(`an outlier backtest reads at most 10,000 points per series; narrow the range (step ${p.step} s)`);
   const series = await fetchWindow(client, rule.expr, from - window, to, p.step, signal);
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
-  if (series.length * times.length > MAX_WORK) throw new InvalidParameterError(`this backtest would score ${series.length} series at ${times.length} times; narrow the range (at most ${MAX_WORK})`);
+  if (series.length * times.length > MAX_WORK)
+    throw new InvalidParameterError(
+      `this backtest would score ${series.length} series at ${times.length} times; narrow the range (at most ${MAX_WORK})`,
+    );
   return {
-    step, times, series: series.length,
-    observationsAt: (t) => outlierObservations(scoreGroups(series.map((s) => ({ labels: s.labels, ...(s.metricName ? { metricName: s.metricName } : {}), value: windowMedian(s, t, window) })), p), p),
+    step,
+    times,
+    series: series.length,
+    observationsAt: (t) =>
+      outlierObservations(
+        scoreGroups(
+          series.map((s) => ({
+            labels: s.labels,
+            ...(s.metricName ? { metricName: s.metricName } : {}),
+            value: windowMedian(s, t, window),
+          })),
+          p,
+        ),
+        p,
+      ),
   };
 }

@@ -17,8 +17,14 @@ function series(name: string, f: (t: number) => number): BackfillSeries {
 const ramp = (t: number, at: number, hours: number, from: number, to: number) =>
   t >= at && t < at + hours * 3600 ? from + ((to - from) * (t - at)) / (hours * 3600) : from;
 
-interface Backtest { evaluations: number; series: number; intervals: Array<{ firedAt: string; labels: Record<string, string> }> }
-interface ErrorBody { error: { code: string; message: string } }
+interface Backtest {
+  evaluations: number;
+  series: number;
+  intervals: Array<{ firedAt: string; labels: Record<string, string> }>;
+}
+interface ErrorBody {
+  error: { code: string; message: string };
+}
 
 let prom: TestPrometheus;
 let svc: TestAnalytics;
@@ -51,7 +57,7 @@ describe('31-day backtests of the shipped forecast rules (real Prometheus, backf
       const fired = Date.parse(iv.firedAt) / 1000;
       // Fired during the ramp (or within one simulated evaluation step after it), never on the flat days.
       expect(fired).toBeGreaterThanOrEqual(rampAt);
-      expect(fired).toBeLessThanOrEqual(rampAt + hours * 3600 + 31 * DAY / 500 + 60);
+      expect(fired).toBeLessThanOrEqual(rampAt + hours * 3600 + (31 * DAY) / 500 + 60);
     }
   });
 });

@@ -49,7 +49,11 @@ function replay(times: number[], observationsAt: (t: number) => Observation[], f
     for (const { state, from } of advance(states, observationsAt(t), t * 1000, forSeconds)) {
       if (state.phase === 'firing' && from !== 'firing') {
         open.set(state.key, {
-          labels: state.labels, activeAt: new Date(state.activeAt).toISOString(), firedAt: new Date(t * 1000).toISOString(), resolvedAt: null, details: { ...state.details },
+          labels: state.labels,
+          activeAt: new Date(state.activeAt).toISOString(),
+          firedAt: new Date(t * 1000).toISOString(),
+          resolvedAt: null,
+          details: { ...state.details },
         });
       } else if (from === 'firing' && state.phase === 'resolved') {
         const iv = open.get(state.key);
@@ -78,55 +82,70 @@ async function backtestThreshold(rule: ThresholdRuleSpec, from: number, to: numb
   }
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
-  return { step, evaluations: times.length, series: res.data.result.length, intervals: replay(times, (t) => byTime.get(t) ?? [], seconds(rule.for)) };
+  return {
+    step,
+    evaluations: times.length,
+    series: res.data.result.length,
+    intervals: replay(times, (t) => byTime.get(t) ?? [], seconds(rule.for)),
+  };
 }
 
 async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal) {
   const step = Math.max(seconds(rule.frequency), Math.ceil((to - from) / 500));
   const windows = forecastWindows(rule);
   // Per window, the same block means the live rule fits, over the whole range plus one lookback before it.
-  const fetched = await Promise.all(windows.map(async (w) => {
-    const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, to, rule.aggregate);
-    // Blocks aligned to multiples of the step, as the live rule's subquery returns them.
-    plan.end = Math.floor(to / plan.step) * plan.step;
-    plan.start = plan.end - Math.ceil((plan.end - from + w.lookbackSeconds) / plan.step) * plan.step;
-    const blocks = (plan.end - plan.start) / plan.step + 1;
-    if (blocks > MAX_FORECAST_POINTS) {
-      throw new InvalidParameterError(`this backtest would fetch ${Math.round(blocks)} blocks of ${plan.step} s per series (lookback / points); narrow the range or raise the rule's lookback/points ratio (at most ${MAX_FORECAST_POINTS})`);
-    }
-    // Longer ranges than Prometheus's 11,000 points per query are fetched in pieces (see fetchSeriesPoints).
-    // As live, a further window is fitted only where the series' linear forecast over it comes near the line.
-    const near = w.index > 0 && plan.metricName !== undefined ? new Map<string, Set<number>>() : undefined;
-    const [series, nearRes] = await Promise.all([
-      fetchSeriesPoints(client, plan, signal),
-      near ? client.queryRange(nearTheLineQuery(rule.expr, nearTheLineOptions(rule, w)), from, to, step, { signal }) : undefined,
-    ]);
-    for (const r of nearRes?.data.result ?? []) {
-      const { __name__: _n, ...labels } = r.metric;
-      near!.set(seriesKey(labels), new Set(r.values.map((p) => p[0])));
-    }
-    return { w, half: plan.step / 2, series, near };
-  }));
+  const fetched = await Promise.all(
+    windows.map(async (w) => {
+      const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, to, rule.aggregate);
+      // Blocks aligned to multiples of the step, as the live rule's subquery returns them.
+      plan.end = Math.floor(to / plan.step) * plan.step;
+      plan.start = plan.end - Math.ceil((plan.end - from + w.lookbackSeconds) / plan.step) * plan.step;
+      const blocks = (plan.end - plan.start) / plan.step + 1;
+      if (blocks > MAX_FORECAST_POINTS) {
+        throw new InvalidParameterError(
+          `this backtest would fetch ${Math.round(blocks)} blocks of ${plan.step} s per series (lookback / points); narrow the range or raise the rule's lookback/points ratio (at most ${MAX_FORECAST_POINTS})`,
+        );
+      }
+      // Longer ranges than Prometheus's 11,000 points per query are fetched in pieces (see fetchSeriesPoints).
+      // As live, a further window is fitted only where the series' linear forecast over it comes near the line.
+      const near = w.index > 0 && plan.metricName !== undefined ? new Map<string, Set<number>>() : undefined;
+      const [series, nearRes] = await Promise.all([
+        fetchSeriesPoints(client, plan, signal),
+        near ? client.queryRange(nearTheLineQuery(rule.expr, nearTheLineOptions(rule, w)), from, to, step, { signal }) : undefined,
+      ]);
+      for (const r of nearRes?.data.result ?? []) {
+        const { __name__: _n, ...labels } = r.metric;
+        near!.set(seriesKey(labels), new Set(r.values.map((p) => p[0])));
+      }
+      return { w, half: plan.step / 2, series, near };
+    }),
+  );
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
   const fits = fetched.reduce((n, f) => n + f.series.length, 0) * times.length;
   if (fits > MAX_FORECAST_WORK) {
-    throw new InvalidParameterError(`this backtest would make ${fits} fits (series × windows × times); narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`);
+    throw new InvalidParameterError(
+      `this backtest would make ${fits} fits (series × windows × times); narrow the range or the rule's expression (at most ${MAX_FORECAST_WORK} fits)`,
+    );
   }
   // A seasonal rule's profiles, as its kept history would have given them at each time.
   const replayProfiles = rule.model === 'seasonal' && !rule.counter ? await seasonalReplay(rule, from, to, client, signal) : undefined;
   const observationsAt = (t: number): Observation[] => {
     const profiles = replayProfiles?.(t);
-    const perWindow = fetched.map(({ w, half, series, near }) => series.filter((s) => !near || near.get(seriesKey(s.labels))?.has(t)).map((s): ForecastRecord => {
-      // The blocks that had ended by t (times are block middles), as the live rule sees them.
-      let lo = 0;
-      while (lo < s.times.length && s.times[lo]! + half <= t - w.lookbackSeconds) lo++;
-      let hi = lo;
-      while (hi < s.times.length && s.times[hi]! + half <= t) hi++;
-      const o = withProfile(windowOptions(rule, w, t), profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds));
-      const forecast = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), o);
-      return { labels: s.labels, forecast, window: w, ...(s.metricName ? { metricName: s.metricName } : {}) };
-    }));
+    const perWindow = fetched.map(({ w, half, series, near }) =>
+      series
+        .filter((s) => !near || near.get(seriesKey(s.labels))?.has(t))
+        .map((s): ForecastRecord => {
+          // The blocks that had ended by t (times are block middles), as the live rule sees them.
+          let lo = 0;
+          while (lo < s.times.length && s.times[lo]! + half <= t - w.lookbackSeconds) lo++;
+          let hi = lo;
+          while (hi < s.times.length && s.times[hi]! + half <= t) hi++;
+          const o = withProfile(windowOptions(rule, w, t), profiles?.(s.labels, w.horizonSeconds, w.lookbackSeconds));
+          const forecast = forecastSeries(s.times.subarray(lo, hi), s.values.subarray(lo, hi), o);
+          return { labels: s.labels, forecast, window: w, ...(s.metricName ? { metricName: s.metricName } : {}) };
+        }),
+    );
     const out: Observation[] = [];
     for (const rec of mergeWindows(perWindow)) {
       const o = forecastObservation(rule, rec, t * 1000);
@@ -134,14 +153,25 @@ async function backtestForecast(rule: ForecastRuleSpec, from: number, to: number
     }
     return out;
   };
-  return { step, evaluations: times.length, series: fetched[0]?.series.length ?? 0, intervals: replay(times, observationsAt, seconds(rule.for)) };
+  return {
+    step,
+    evaluations: times.length,
+    series: fetched[0]?.series.length ?? 0,
+    intervals: replay(times, observationsAt, seconds(rule.for)),
+  };
 }
 
 /**
  * backtest replays a rule over history (`from`..`to`, unix seconds) with the live evaluation's logic
  * and state machine, and returns when it would have fired and resolved, per series.
  */
-export async function backtest(rule: Rule, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<BacktestResult> {
+export async function backtest(
+  rule: Rule,
+  from: number,
+  to: number,
+  client: PrometheusClient,
+  signal?: AbortSignal,
+): Promise<BacktestResult> {
   if (!(to > from)) throw new InvalidParameterError('"to" must be after "from"');
   if (to - from > MAX_BACKTEST_SECONDS) throw new InvalidParameterError(`a backtest covers at most ${MAX_BACKTEST_SECONDS / 86_400} days`);
   let r;
@@ -149,7 +179,12 @@ export async function backtest(rule: Rule, from: number, to: number, client: Pro
   else if (rule.kind === 'forecast') r = await backtestForecast(rule, from, to, client, signal);
   else {
     const plan = await (rule.kind === 'anomaly' ? planAnomalyBacktest : planOutlierBacktest)(rule, from, to, client, signal);
-    r = { step: plan.step, evaluations: plan.times.length, series: plan.series, intervals: replay(plan.times, plan.observationsAt, seconds(rule.for)) };
+    r = {
+      step: plan.step,
+      evaluations: plan.times.length,
+      series: plan.series,
+      intervals: replay(plan.times, plan.observationsAt, seconds(rule.for)),
+    };
   }
   return { rule: rule.id, from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString(), ...r };
 }

@@ -31,7 +31,12 @@ export function unitOf(metricName: string | undefined, unit?: string): string {
   return '';
 }
 
-const SI: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+const SI: Array<[number, string]> = [
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
 
 /** formatValue renders a value for people: 3 significant digits, seconds as ms/s, bytes with k/M/G. */
 export function formatValue(v: number, unit: string): string {
@@ -54,11 +59,22 @@ const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecisi
  * (high/low; an annotation, so that it does not split the alert's identity), the score, and
  * `summary_text`, the sentence in words ("p99 latency 2.4 s, expected 300–600 ms at this hour").
  */
-export function detectorDetails(r: DetectorResult, p: { title?: string; unit?: string }, kind: 'anomaly' | 'outlier'): Record<string, string> {
+export function detectorDetails(
+  r: DetectorResult,
+  p: { title?: string; unit?: string },
+  kind: 'anomaly' | 'outlier',
+): Record<string, string> {
   const unit = unitOf(r.metricName, p.unit);
   const what = p.title ?? r.metricName ?? 'the value';
   const lo = Math.max(r.lower, r.lower < 0 && r.expected >= 0 && r.value >= 0 ? 0 : r.lower);
-  const when = kind === 'outlier' ? `like its ${r.peers ?? ''} peers`.replace('  ', ' ') : r.period === 86_400 ? 'at this hour' : r.period === 604_800 ? 'at this hour of the week' : 'from its recent level';
+  const when =
+    kind === 'outlier'
+      ? `like its ${r.peers ?? ''} peers`.replace('  ', ' ')
+      : r.period === 86_400
+        ? 'at this hour'
+        : r.period === 604_800
+          ? 'at this hour of the week'
+          : 'from its recent level';
   const band = `${formatValue(lo, unit)}–${formatValue(r.upper, unit)}`;
   const d: Record<string, string> = {
     [A.value]: fmt(r.value),

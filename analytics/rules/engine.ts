@@ -130,7 +130,10 @@ export class RuleEngine {
   async evaluate(id: string, atMs?: number): Promise<RuleRuntime | undefined> {
     const rt = this.runtimes.get(id);
     if (!rt) return undefined;
-    if (!rt.inflight) rt.inflight = this.run(rt, atMs ?? this.clock()).finally(() => { rt.inflight = undefined; });
+    if (!rt.inflight)
+      rt.inflight = this.run(rt, atMs ?? this.clock()).finally(() => {
+        rt.inflight = undefined;
+      });
     await rt.inflight;
     return rt;
   }
@@ -138,15 +141,18 @@ export class RuleEngine {
   private schedule(rt: RuleRuntime, delayMs: number): void {
     if (!this.running || !rt.rule.enabled) return;
     clearTimeout(rt.timer);
-    rt.timer = setTimeout(() => {
-      const started = Date.now();
-      const next = this.evaluate(rt.rule.id).finally(() => {
-        if (this.runtimes.get(rt.rule.id) !== rt) return;
-        const every = seconds(rt.rule.frequency) * 1000;
-        this.schedule(rt, Math.max(0, every - (Date.now() - started)));
-      });
-      this.background(next, rt);
-    }, Math.min(delayMs, MAX_TIMER_MS));
+    rt.timer = setTimeout(
+      () => {
+        const started = Date.now();
+        const next = this.evaluate(rt.rule.id).finally(() => {
+          if (this.runtimes.get(rt.rule.id) !== rt) return;
+          const every = seconds(rt.rule.frequency) * 1000;
+          this.schedule(rt, Math.max(0, every - (Date.now() - started)));
+        });
+        this.background(next, rt);
+      },
+      Math.min(delayMs, MAX_TIMER_MS),
+    );
   }
 
   /** background runs work nobody awaits; a failure is logged and counted, never left unhandled (which would end the process). */
@@ -165,18 +171,30 @@ export class RuleEngine {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_r, reject) => {
       timer = setTimeout(() => {
-        const err = new Error(`the evaluation took longer than ${this.deps.ruleTimeoutSeconds} s (ANALYTICS_RULE_TIMEOUT_SECONDS) and was abandoned`);
+        const err = new Error(
+          `the evaluation took longer than ${this.deps.ruleTimeoutSeconds} s (ANALYTICS_RULE_TIMEOUT_SECONDS) and was abandoned`,
+        );
         ac.abort(err);
         reject(err);
       }, timeoutMs);
     });
     const started = performance.now();
     try {
-      const ev = await Promise.race([evaluateRule(rule, {
-        client: this.deps.client, now, signal: ac.signal, shards: this.deps.queryShards ?? 1,
-        screenAboveSeries: this.deps.screenAboveSeries ?? 0, previousSeries: rt.forecasts.length,
-        anomalyCache: rt.anomalyCache, countCache: (cache, hit, n) => { if (n > 0) (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }, n); },
-      }), timeout]);
+      const ev = await Promise.race([
+        evaluateRule(rule, {
+          client: this.deps.client,
+          now,
+          signal: ac.signal,
+          shards: this.deps.queryShards ?? 1,
+          screenAboveSeries: this.deps.screenAboveSeries ?? 0,
+          previousSeries: rt.forecasts.length,
+          anomalyCache: rt.anomalyCache,
+          countCache: (cache, hit, n) => {
+            if (n > 0) (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }, n);
+          },
+        }),
+        timeout,
+      ]);
       advance(rt.states, ev.observations, now, seconds(rule.for));
       if (ev.forecasts) rt.forecasts = ev.forecasts;
       if (ev.anomalies) rt.anomalies = ev.anomalies;
@@ -192,7 +210,8 @@ export class RuleEngine {
       } else {
         const message = (err as Error).message;
         // Log a rule's failure when it starts or changes, not at every evaluation while it lasts.
-        if (rt.health !== 'error' || rt.lastError !== message) log.warn({ rule: rule.id, err: message }, 'rule evaluation failed; the rule keeps its last state');
+        if (rt.health !== 'error' || rt.lastError !== message)
+          log.warn({ rule: rule.id, err: message }, 'rule evaluation failed; the rule keeps its last state');
         rt.health = 'error';
         rt.lastError = message;
         metrics.failures.inc({ rule: rule.id });
@@ -213,8 +232,11 @@ export class RuleEngine {
   private async deliver(rt: RuleRuntime, now: number): Promise<void> {
     const resendMs = this.deps.resendSeconds * 1000;
     const validForMs = 4 * Math.max(resendMs, seconds(rt.rule.frequency) * 1000);
-    const due = [...rt.states.values()].filter((s) =>
-      (s.phase === 'firing' && (s.sentAt === undefined || now - s.sentAt >= resendMs)) || (s.phase === 'resolved' && s.sentAt === undefined));
+    const due = [...rt.states.values()].filter(
+      (s) =>
+        (s.phase === 'firing' && (s.sentAt === undefined || now - s.sentAt >= resendMs)) ||
+        (s.phase === 'resolved' && s.sentAt === undefined),
+    );
     if (!due.length) return;
     if (await this.deps.notifier.notify(rt.rule, due, { now, validForMs })) for (const s of due) s.sentAt = now;
   }
@@ -222,7 +244,8 @@ export class RuleEngine {
   /** Resolves and delivers every firing alert of a rule that is going away or changing. */
   private async resolveAll(rt: RuleRuntime): Promise<void> {
     const now = this.clock();
-    for (const s of rt.states.values()) if (s.phase === 'firing') Object.assign(s, { phase: 'resolved', resolvedAt: now, sentAt: undefined });
+    for (const s of rt.states.values())
+      if (s.phase === 'firing') Object.assign(s, { phase: 'resolved', resolvedAt: now, sentAt: undefined });
     await this.deliver(rt, now);
   }
 
@@ -245,7 +268,10 @@ export class RuleEngine {
         for (const rec of (kind === 'anomaly' ? rt.anomalies : rt.outliers) ?? []) {
           const v = pick(rec);
           if (!Number.isFinite(v)) continue;
-          out.push({ labels: { ...rec.labels, ...(rec.metricName ? { metric_name: rec.metricName } : {}), ...rt.rule.labels, rule: rt.rule.id }, value: v });
+          out.push({
+            labels: { ...rec.labels, ...(rec.metricName ? { metric_name: rec.metricName } : {}), ...rt.rule.labels, rule: rt.rule.id },
+            value: v,
+          });
         }
       }
       return out;
@@ -266,12 +292,23 @@ export class RuleEngine {
         for (const rt of this.runtimes.values()) {
           for (const s of rt.states.values()) {
             if (s.phase === 'resolved') continue;
-            out.push({ labels: { ...s.labels, ...rt.rule.labels, alertname: rt.rule.name, rule: rt.rule.id, rule_kind: rt.rule.kind, alertstate: s.phase }, value: 1 });
+            out.push({
+              labels: {
+                ...s.labels,
+                ...rt.rule.labels,
+                alertname: rt.rule.name,
+                rule: rt.rule.id,
+                rule_kind: rt.rule.kind,
+                alertstate: s.phase,
+              },
+              value: 1,
+            });
           }
         }
         return out;
       },
-      ruleStatus: () => [...this.runtimes.values()].map((rt) => ({ labels: { rule: rt.rule.id, kind: rt.rule.kind, status: rt.health }, value: 1 })),
+      ruleStatus: () =>
+        [...this.runtimes.values()].map((rt) => ({ labels: { rule: rt.rule.id, kind: rt.rule.kind, status: rt.health }, value: 1 })),
     };
   }
 }

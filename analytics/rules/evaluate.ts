@@ -65,10 +65,14 @@ export function seconds(d: string | number): number {
 /** compare applies a rule's comparator. */
 export function compare(value: number, op: Comparator, line: number): boolean {
   switch (op) {
-    case '>': return value > line;
-    case '>=': return value >= line;
-    case '<': return value < line;
-    case '<=': return value <= line;
+    case '>':
+      return value > line;
+    case '>=':
+      return value >= line;
+    case '<':
+      return value < line;
+    case '<=':
+      return value <= line;
   }
 }
 
@@ -90,7 +94,11 @@ async function evaluateThreshold(rule: ThresholdRuleSpec, ctx: EvalContext): Pro
   const d = res.data;
   if (d.resultType === 'scalar') return { observations: [thresholdObservation(rule, {}, sampleValue(d.result))] };
   if (d.resultType !== 'vector') {
-    throw new VigilError('RULE_EXPRESSION_TYPE', `the expression returns a ${d.resultType}; a threshold rule needs an instant vector or a scalar`, 400);
+    throw new VigilError(
+      'RULE_EXPRESSION_TYPE',
+      `the expression returns a ${d.resultType}; a threshold rule needs an instant vector or a scalar`,
+      400,
+    );
   }
   return {
     observations: d.result.map((s) => {
@@ -101,7 +109,13 @@ async function evaluateThreshold(rule: ThresholdRuleSpec, ctx: EvalContext): Pro
 }
 
 /** forecastDetails renders a forecast for an alert's annotations. */
-export function forecastDetails(rule: ForecastRuleSpec, f: Forecast & { ok: true }, now: number, metricName?: string, window?: ForecastWindow): Record<string, string> {
+export function forecastDetails(
+  rule: ForecastRuleSpec,
+  f: Forecast & { ok: true },
+  now: number,
+  metricName?: string,
+  window?: ForecastWindow,
+): Record<string, string> {
   const d: Record<string, string> = {
     [A.threshold]: fmt(rule.threshold),
     [A.op]: rule.op,
@@ -143,7 +157,11 @@ type WindowSeries = Awaited<ReturnType<typeof fetchSeriesPoints>>;
  * takes them from the block cache when the window's blocks have not moved since a settled fetch.
  * Screened-out series come back as ready forecasts (`ok: false` with Prometheus's linear forecast).
  */
-async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext): Promise<{ series: WindowSeries; others: ForecastRecord[] }> {
+async function fetchWindow(
+  rule: ForecastRuleSpec,
+  w: ForecastWindow,
+  ctx: EvalContext,
+): Promise<{ series: WindowSeries; others: ForecastRecord[] }> {
   const nowS = ctx.now / 1000;
   const plan = planForecastQuery(rule.expr, w.lookbackSeconds, w.points, nowS, rule.aggregate);
   // Blocks aligned to multiples of the step, as the subquery returns them; the last one ends at or before now.
@@ -162,23 +180,46 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
     const near = await nearTheLine(ctx.client, rule.expr, { ...nearTheLineOptions(rule, w), now: nowS, signal: ctx.signal });
     if (near.length <= MAX_CANDIDATES) {
       const wanted = new Set(near.map((c) => seriesKey(c.labels)));
-      const fetched = near.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName, near, rule.aggregate), ctx.signal, 1, 'subquery') : [];
+      const fetched = near.length
+        ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName, near, rule.aggregate), ctx.signal, 1, 'subquery')
+        : [];
       series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
     }
   } else if (screen) {
     // A large rule: Prometheus's predict_linear picks the series near their threshold; only those are fitted.
     const margin = Math.max(0.25 * Math.abs(rule.threshold), 1);
     const verdict = await screenSeries(ctx.client, rule.expr, {
-      lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1, margin, now: nowS, signal: ctx.signal,
+      lookbackSeconds: w.lookbackSeconds,
+      horizonSeconds: w.horizonSeconds,
+      threshold: rule.threshold,
+      dir: rule.op.startsWith('>') ? 1 : -1,
+      margin,
+      now: nowS,
+      signal: ctx.signal,
     });
     if (verdict.candidates.length <= MAX_CANDIDATES) {
       const wanted = new Set(verdict.candidates.map((c) => seriesKey(c.labels)));
-      const fetched = verdict.candidates.length ? await fetchSeriesPoints(ctx.client, candidatesPlan(plan, plan.metricName!, verdict.candidates, rule.aggregate), ctx.signal, 1, 'range') : [];
+      const fetched = verdict.candidates.length
+        ? await fetchSeriesPoints(
+            ctx.client,
+            candidatesPlan(plan, plan.metricName!, verdict.candidates, rule.aggregate),
+            ctx.signal,
+            1,
+            'range',
+          )
+        : [];
       series = fetched.filter((s) => wanted.has(seriesKey(s.labels)));
       for (const s of verdict.others) {
         others.push({
-          labels: s.labels, metricName: plan.metricName!, window: w,
-          forecast: { ok: false, reason: `screened out: Prometheus's linear forecast (${s.linearValue.toPrecision(4)}) is more than ${margin} from the threshold`, points: 0, linearValue: s.linearValue },
+          labels: s.labels,
+          metricName: plan.metricName!,
+          window: w,
+          forecast: {
+            ok: false,
+            reason: `screened out: Prometheus's linear forecast (${s.linearValue.toPrecision(4)}) is more than ${margin} from the threshold`,
+            points: 0,
+            linearValue: s.linearValue,
+          },
         });
       }
     }
@@ -190,7 +231,12 @@ async function fetchWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalC
 }
 
 /** evaluateWindow fits one window of a forecast rule for every series. */
-async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: EvalContext, profiles?: ProfileSource): Promise<ForecastRecord[]> {
+async function evaluateWindow(
+  rule: ForecastRuleSpec,
+  w: ForecastWindow,
+  ctx: EvalContext,
+  profiles?: ProfileSource,
+): Promise<ForecastRecord[]> {
   const { series, others } = await fetchWindow(rule, w, ctx);
   const forecasts: ForecastRecord[] = [...others];
   const opts = windowOptions(rule, w, ctx.now / 1000);
@@ -212,7 +258,10 @@ async function evaluateWindow(rule: ForecastRuleSpec, w: ForecastWindow, ctx: Ev
 /** nearTheLineOptions: a further window is fitted for the series whose linear forecast comes within 25 % of the line. */
 export function nearTheLineOptions(rule: ForecastRuleSpec, w: ForecastWindow): NearTheLineOptions {
   return {
-    lookbackSeconds: w.lookbackSeconds, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, dir: rule.op.startsWith('>') ? 1 : -1,
+    lookbackSeconds: w.lookbackSeconds,
+    horizonSeconds: w.horizonSeconds,
+    threshold: rule.threshold,
+    dir: rule.op.startsWith('>') ? 1 : -1,
     margin: Math.max(0.25 * Math.abs(rule.threshold), 1),
   };
 }
@@ -220,8 +269,15 @@ export function nearTheLineOptions(rule: ForecastRuleSpec, w: ForecastWindow): N
 /** windowOptions are forecastSeries's options for one window of a rule, evaluated at `now` (unix seconds). */
 export function windowOptions(rule: ForecastRuleSpec, w: ForecastWindow, now: number) {
   return {
-    model: rule.model, degree: rule.degree, horizonSeconds: w.horizonSeconds, threshold: rule.threshold, op: rule.op,
-    minConfidence: w.minConfidence, counter: rule.counter, now, minPoints: Math.min(6, w.points),
+    model: rule.model,
+    degree: rule.degree,
+    horizonSeconds: w.horizonSeconds,
+    threshold: rule.threshold,
+    op: rule.op,
+    minConfidence: w.minConfidence,
+    counter: rule.counter,
+    now,
+    minPoints: Math.min(6, w.points),
   };
 }
 
@@ -235,7 +291,13 @@ async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promi
   let profiles: ProfileSource | undefined;
   if (rule.model === 'seasonal' && !rule.counter) {
     const cache = ctx.anomalyCache ?? newAnomalyCache();
-    profiles = await seasonalProfiles(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache, countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });
+    profiles = await seasonalProfiles(rule, {
+      client: ctx.client,
+      now: ctx.now,
+      signal: ctx.signal,
+      cache,
+      countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)),
+    });
   }
   const forecasts = mergeWindows(await Promise.all(forecastWindows(rule).map((w) => evaluateWindow(rule, w, ctx, profiles))));
   const observations: Observation[] = [];
@@ -249,10 +311,18 @@ async function evaluateForecast(rule: ForecastRuleSpec, ctx: EvalContext): Promi
 /** evaluateRule runs one evaluation of a rule at `ctx.now`. */
 export async function evaluateRule(rule: RuleSpec, ctx: EvalContext): Promise<Evaluation> {
   switch (rule.kind) {
-    case 'threshold': return evaluateThreshold(rule, ctx);
-    case 'forecast': return evaluateForecast(rule, ctx);
+    case 'threshold':
+      return evaluateThreshold(rule, ctx);
+    case 'forecast':
+      return evaluateForecast(rule, ctx);
     case 'anomaly': {
-      const r = await evaluateAnomaly(rule, { client: ctx.client, now: ctx.now, signal: ctx.signal, cache: ctx.anomalyCache ?? newAnomalyCache(), countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)) });
+      const r = await evaluateAnomaly(rule, {
+        client: ctx.client,
+        now: ctx.now,
+        signal: ctx.signal,
+        cache: ctx.anomalyCache ?? newAnomalyCache(),
+        countCache: ctx.countCache && ((hit, n) => ctx.countCache!('anomaly_history', hit, n)),
+      });
       return { observations: r.observations, anomalies: r.anomalies };
     }
     case 'outlier': {

@@ -18,7 +18,7 @@ const climbStart = end - 40 * 60;
 const CLIMB = 600;
 function lcg(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296) - 0.5;
+  return () => (s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296 - 0.5;
 }
 function series(name: string, instance: string, f: (t: number) => number): BackfillSeries {
   const samples: Array<[number, number]> = [];
@@ -34,9 +34,30 @@ function fastFill(name: string, instance: string, from: number, line: number, no
 }
 
 const FAST = [
-  { rule: 'disk-fill-forecast', red: 'disk-high', metric: 'disk_usage_percent', instance: 'fast-disk:9101', from: 50, line: THRESHOLDS.THRESHOLD_DISK },
-  { rule: 'memory-forecast', red: 'memory-high', metric: 'memory_usage_percent', instance: 'fast-mem:9101', from: 60, line: THRESHOLDS.THRESHOLD_MEMORY },
-  { rule: 'cpu-forecast', red: 'cpu-high', metric: 'cpu_usage_percent', instance: 'fast-cpu:9101', from: 30, line: THRESHOLDS.THRESHOLD_CPU },
+  {
+    rule: 'disk-fill-forecast',
+    red: 'disk-high',
+    metric: 'disk_usage_percent',
+    instance: 'fast-disk:9101',
+    from: 50,
+    line: THRESHOLDS.THRESHOLD_DISK,
+  },
+  {
+    rule: 'memory-forecast',
+    red: 'memory-high',
+    metric: 'memory_usage_percent',
+    instance: 'fast-mem:9101',
+    from: 60,
+    line: THRESHOLDS.THRESHOLD_MEMORY,
+  },
+  {
+    rule: 'cpu-forecast',
+    red: 'cpu-high',
+    metric: 'cpu_usage_percent',
+    instance: 'fast-cpu:9101',
+    from: 30,
+    line: THRESHOLDS.THRESHOLD_CPU,
+  },
 ];
 
 let prom: TestPrometheus;
@@ -45,7 +66,9 @@ let svc: TestAnalytics;
 let rules: Map<string, ForecastRuleSpec>;
 
 beforeAll(async () => {
-  rules = new Map((await loadRulesFile(DEFAULT_RULES, THRESHOLDS)).filter((r) => r.kind === 'forecast').map((r) => [r.id, r as ForecastRuleSpec]));
+  rules = new Map(
+    (await loadRulesFile(DEFAULT_RULES, THRESHOLDS)).filter((r) => r.kind === 'forecast').map((r) => [r.id, r as ForecastRuleSpec]),
+  );
   const noisy = [lcg(11), lcg(12), lcg(13), lcg(14)];
   prom = await startPrometheus({
     backfill: [
@@ -108,7 +131,9 @@ describe('the shipped forecast rules catch fast trouble (real Prometheus, backfi
       expect(firedAt!).toBeLessThan(crossing);
       expect(redAt!).toBeGreaterThanOrEqual(crossing);
       const lead = (crossing - firedAt!) / 60;
-      console.log(`${f.rule}: AMBER ${(firedAt! - climbStart) / 60} min after the climb began, ${lead} min before the crossing; RED ${(redAt! - crossing) / 60} min after it`);
+      console.log(
+        `${f.rule}: AMBER ${(firedAt! - climbStart) / 60} min after the climb began, ${lead} min before the crossing; RED ${(redAt! - crossing) / 60} min after it`,
+      );
       expect(lead).toBeGreaterThanOrEqual(3);
       // The alert that went out says which window saw it and when the line will be crossed.
       const amber = receiver.alerts().find((a) => a.labels.rule_id === f.rule && a.labels.instance === f.instance)!;
@@ -117,14 +142,20 @@ describe('the shipped forecast rules catch fast trouble (real Prometheus, backfi
       expect(amber.annotations.horizon_seconds).toBe('900');
       const predicted = Date.parse(amber.annotations.crossing_time!) / 1000;
       expect(Math.abs(predicted - crossing)).toBeLessThan(240);
-      expect(amber.annotations.summary).toMatch(new RegExp(`${f.metric} on instance ${f.instance}.* is predicted to cross ${f.line} in about \\d+ min`));
+      expect(amber.annotations.summary).toMatch(
+        new RegExp(`${f.metric} on instance ${f.instance}.* is predicted to cross ${f.line} in about \\d+ min`),
+      );
       // A backtest over the same span, at the same times, fires at the same moment as the live rule did.
       const bt = await postJson<{ intervals: Array<{ labels: Record<string, string>; firedAt: string }> }>(
-        `${svc.url}/api/v1/rules/${f.rule}/backtest`, { from: climbStart - 300, to: crossing + 120 },
+        `${svc.url}/api/v1/rules/${f.rule}/backtest`,
+        { from: climbStart - 300, to: crossing + 120 },
       );
       expect(bt.body.intervals.find((i) => i.labels.instance === f.instance)?.firedAt).toBe(new Date(firedAt! * 1000).toISOString());
       // AMBER reached the receiver before RED.
-      const order = receiver.alerts().filter((a) => a.labels.instance === f.instance).map((a) => a.annotations.alarm);
+      const order = receiver
+        .alerts()
+        .filter((a) => a.labels.instance === f.instance)
+        .map((a) => a.annotations.alarm);
       expect(order.indexOf('AMBER')).toBeLessThan(order.indexOf('RED'));
     });
   }
@@ -143,15 +174,20 @@ describe('the shipped forecast rules catch fast trouble (real Prometheus, backfi
   it('stays quiet on flat noisy series at every evaluation of the last three hours (backtest with the live logic)', async () => {
     const quiet = ['noisy-disk:9101', 'flat-disk:9101', 'noisy-mem:9101', 'noisy-cpu:9101'];
     for (const id of ['disk-fill-forecast', 'memory-forecast', 'cpu-forecast']) {
-      const r = await postJson<{ evaluations: number; step: number; intervals: Array<{ labels: Record<string, string>; firedAt: string }> }>(
-        `${svc.url}/api/v1/rules/${id}/backtest`, { from: end - 3 * 3600, to: end },
-      );
+      const r = await postJson<{
+        evaluations: number;
+        step: number;
+        intervals: Array<{ labels: Record<string, string>; firedAt: string }>;
+      }>(`${svc.url}/api/v1/rules/${id}/backtest`, { from: end - 3 * 3600, to: end });
       expect(r.status).toBe(200);
       // Every 30 s, as the live rule runs.
       expect(r.body.step).toBe(30);
       expect(r.body.evaluations).toBeGreaterThan(350);
       const fired = r.body.intervals.map((i) => i.labels.instance);
-      expect(fired.filter((i) => quiet.includes(i!)), id).toEqual([]);
+      expect(
+        fired.filter((i) => quiet.includes(i!)),
+        id,
+      ).toEqual([]);
       // The same backtest does fire for the fast climb, so it is not quiet by being blind.
       const fast = FAST.find((f) => f.rule === id)!;
       expect(fired, id).toContain(fast.instance);

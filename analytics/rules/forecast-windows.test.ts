@@ -6,18 +6,35 @@ import type { ForecastRuleSpec } from './model.js';
 import { parseRule } from './parse.js';
 
 const ok = (o: Partial<Forecast & { ok: true }>): Forecast => ({
-  ok: true, model: 'theil-sen', current: 50, value: 60, lower: 55, upper: 65, slopePerSecond: 0, confidence: 0.2, fires: false, points: 10, ...o,
+  ok: true,
+  model: 'theil-sen',
+  current: 50,
+  value: 60,
+  lower: 55,
+  upper: 65,
+  slopePerSecond: 0,
+  confidence: 0.2,
+  fires: false,
+  points: 10,
+  ...o,
 });
 const rec = (instance: string, window: number, forecast: Forecast) => ({ labels: { instance }, window, forecast });
 
 describe('forecast windows', () => {
-  it('keeps a rule without windows as it was, and lists the windows after the rule\'s own', () => {
+  it("keeps a rule without windows as it was, and lists the windows after the rule's own", () => {
     const plain = parseRule({ name: 'Disk', kind: 'forecast', expr: 'disk_usage_percent', threshold: 85 }) as ForecastRuleSpec;
     expect(plain.windows).toEqual([]);
     expect(forecastWindows(plain)).toEqual([{ index: 0, lookbackSeconds: 21_600, horizonSeconds: 14_400, points: 12, minConfidence: 0.9 }]);
     const two = parseRule({
-      name: 'Disk', kind: 'forecast', expr: 'disk_usage_percent', threshold: 85, minConfidence: 0.95,
-      windows: [{ lookback: '5m', horizon: '15m' }, { lookback: '0d_0h_2m_0s', horizon: 300, points: 8, minConfidence: 0.999 }],
+      name: 'Disk',
+      kind: 'forecast',
+      expr: 'disk_usage_percent',
+      threshold: 85,
+      minConfidence: 0.95,
+      windows: [
+        { lookback: '5m', horizon: '15m' },
+        { lookback: '0d_0h_2m_0s', horizon: 300, points: 8, minConfidence: 0.999 },
+      ],
     }) as ForecastRuleSpec;
     expect(forecastWindows(two).slice(1)).toEqual([
       { index: 1, lookbackSeconds: 300, horizonSeconds: 900, points: 10, minConfidence: 0.95 },
@@ -42,7 +59,7 @@ describe('forecast windows', () => {
     expect(field(Array.from({ length: 5 }, () => ({ lookback: '5m', horizon: '15m' })))).toMatch(/^windows: at most 4 windows/);
   });
 
-  it('picks the firing window with the earliest crossing, else the one still holding, else the rule\'s own', () => {
+  it("picks the firing window with the earliest crossing, else the one still holding, else the rule's own", () => {
     const slow = rec('a', 0, ok({ fires: true, confidence: 0.97, crossingSeconds: 7200 }));
     const fast = rec('a', 1, ok({ fires: true, confidence: 0.9995, crossingSeconds: 300 }));
     const unsure = rec('a', 1, ok({ fires: false, confidence: 0.7, crossingSeconds: 60 }));
@@ -62,7 +79,11 @@ describe('forecast windows', () => {
       [rec('a', 0, ok({})), rec('b', 0, ok({ fires: true, confidence: 0.99, crossingSeconds: 5000 }))],
       [rec('b', 1, ok({ fires: true, confidence: 0.999, crossingSeconds: 400 })), rec('a', 1, ok({})), rec('c', 1, ok({}))],
     ]);
-    expect(merged.map((r) => [r.labels.instance, r.window])).toEqual([['a', 0], ['b', 1], ['c', 1]]);
+    expect(merged.map((r) => [r.labels.instance, r.window])).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['c', 1],
+    ]);
     const single = [rec('a', 0, ok({}))];
     expect(mergeWindows([single])).toBe(single);
   });

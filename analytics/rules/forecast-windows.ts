@@ -21,11 +21,22 @@ export interface ForecastWindow {
  */
 export function forecastWindows(rule: ForecastRuleSpec): ForecastWindow[] {
   const main: ForecastWindow = {
-    index: 0, lookbackSeconds: parseDuration(rule.lookback) ?? 0, horizonSeconds: parseDuration(rule.horizon) ?? 0, points: rule.points, minConfidence: rule.minConfidence,
+    index: 0,
+    lookbackSeconds: parseDuration(rule.lookback) ?? 0,
+    horizonSeconds: parseDuration(rule.horizon) ?? 0,
+    points: rule.points,
+    minConfidence: rule.minConfidence,
   };
-  return [main, ...(rule.windows ?? []).map((w, i) => ({
-    index: i + 1, lookbackSeconds: parseDuration(w.lookback) ?? 0, horizonSeconds: parseDuration(w.horizon) ?? 0, points: w.points, minConfidence: w.minConfidence ?? rule.minConfidence,
-  }))];
+  return [
+    main,
+    ...(rule.windows ?? []).map((w, i) => ({
+      index: i + 1,
+      lookbackSeconds: parseDuration(w.lookback) ?? 0,
+      horizonSeconds: parseDuration(w.horizon) ?? 0,
+      points: w.points,
+      minConfidence: w.minConfidence ?? rule.minConfidence,
+    })),
+  ];
 }
 
 const holds = (f: Forecast) => f.ok && f.crossingSeconds !== undefined && f.confidence >= 0.5;

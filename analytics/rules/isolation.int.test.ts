@@ -20,7 +20,13 @@ let dir: string;
 
 beforeAll(async () => {
   prom = await startPrometheus({
-    backfill: [{ name: 'vigil_test_hot', labels: { instance: 'h1' }, samples: Array.from({ length: 20 }, (_, i) => [end - (19 - i) * 15, 95] as [number, number]) }],
+    backfill: [
+      {
+        name: 'vigil_test_hot',
+        labels: { instance: 'h1' },
+        samples: Array.from({ length: 20 }, (_, i) => [end - (19 - i) * 15, 95] as [number, number]),
+      },
+    ],
   });
   receiver = await startAlertReceiver();
   dir = await mkdtemp(join(tmpdir(), 'vigil-analytics-'));
@@ -58,15 +64,22 @@ describe('rule isolation', () => {
 
   it('a slow rule is abandoned at its timeout without delaying the others; a failing rule keeps its state and its alerts', async () => {
     const rulesFile = join(dir, 'rules.yml');
-    await writeFile(rulesFile, stringify({
-      rules: [
-        { id: 'slow', name: 'Slow', kind: 'threshold', expr: 'vigil_test_hot * 1', value: 1, frequency: '1s' },
-        { id: 'hot', name: 'Hot', kind: 'threshold', expr: 'vigil_test_hot', value: 80, frequency: '1s' },
-      ],
-    }));
+    await writeFile(
+      rulesFile,
+      stringify({
+        rules: [
+          { id: 'slow', name: 'Slow', kind: 'threshold', expr: 'vigil_test_hot * 1', value: 1, frequency: '1s' },
+          { id: 'hot', name: 'Hot', kind: 'threshold', expr: 'vigil_test_hot', value: 80, frequency: '1s' },
+        ],
+      }),
+    );
     const config = loadConfig({
-      PROMETHEUS_URL: prom.url, ALERTS_URL: receiver.url, DATA_DIR: dir, ANALYTICS_RULES_FILE: rulesFile,
-      ANALYTICS_RULE_TIMEOUT_SECONDS: '2', ANALYTICS_RESEND_SECONDS: '1',
+      PROMETHEUS_URL: prom.url,
+      ALERTS_URL: receiver.url,
+      DATA_DIR: dir,
+      ANALYTICS_RULES_FILE: rulesFile,
+      ANALYTICS_RULE_TIMEOUT_SECONDS: '2',
+      ANALYTICS_RESEND_SECONDS: '1',
     });
     const failing = { on: false };
     const client = withSlowExpression(createPrometheusClient({ url: prom.url }), 'vigil_test_hot * 1', failing);

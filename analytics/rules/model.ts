@@ -38,33 +38,56 @@ function bound(seconds: number): string {
 
 const duration = (what: string, b: { min: number; max: number }) => {
   const hint = `expected ${what} such as 30s, 5m, 1h or 0d_0h_5m_0s, between ${bound(b.min)} and ${bound(b.max)}`;
-  return z.union([z.string().max(64), z.number()], { error: hint }).refine((d) => {
-    const s = parseDuration(d);
-    return s !== undefined && s >= b.min && s <= b.max;
-  }, { message: hint });
+  return z.union([z.string().max(64), z.number()], { error: hint }).refine(
+    (d) => {
+      const s = parseDuration(d);
+      return s !== undefined && s >= b.min && s <= b.max;
+    },
+    { message: hint },
+  );
 };
 
-const finite = (what: string) => z.number({ error: `expected ${what} (a number)` }).refine(Number.isFinite, { message: `expected ${what} (a finite number)` });
+const finite = (what: string) =>
+  z.number({ error: `expected ${what} (a number)` }).refine(Number.isFinite, { message: `expected ${what} (a finite number)` });
 
 const labelMap = z
-  .record(z.string().regex(LABEL_NAME, { message: LABEL_NAME_MESSAGE }).refine((k) => !k.startsWith('__'), { message: 'label names starting with __ are reserved' }), z.string().max(1024))
+  .record(
+    z
+      .string()
+      .regex(LABEL_NAME, { message: LABEL_NAME_MESSAGE })
+      .refine((k) => !k.startsWith('__'), { message: 'label names starting with __ are reserved' }),
+    z.string().max(1024),
+  )
   .refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 labels' });
 
-const httpUrl = z.string().max(2048).refine((s) => {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, { message: 'expected an http(s) URL' });
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an http(s) URL' },
+  );
 
 /** An action: where a rule's alerts go (the alerts service delivers them); validated strictly here, typed by the alert contract. */
-export const actionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('email'), value: z.string().trim().min(1).max(320).regex(/^\S+$/, { message: 'expected an email address' }) }),
-  z.strictObject({ type: z.literal('slack'), value: httpUrl }),
-  z.strictObject({ type: z.literal('webhook'), value: httpUrl }),
-], { error: 'expected an action {type: email|slack|webhook, value}' }) satisfies z.ZodType<AlertAction>;
+export const actionSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('email'),
+      value: z.string().trim().min(1).max(320).regex(/^\S+$/, { message: 'expected an email address' }),
+    }),
+    z.strictObject({ type: z.literal('slack'), value: httpUrl }),
+    z.strictObject({ type: z.literal('webhook'), value: httpUrl }),
+  ],
+  { error: 'expected an action {type: email|slack|webhook, value}' },
+) satisfies z.ZodType<AlertAction>;
 
 const comparator = z.enum(['>', '>=', '<', '<='], { error: 'expected one of >, >=, <, <=' });
 /** Comparator of a threshold or forecast rule. */
@@ -85,18 +108,20 @@ const base = {
 };
 
 /** A threshold rule: `expr op value`, held for `for` before firing, resolved below `resolveValue` (hysteresis). */
-export const thresholdRuleSchema = z.strictObject({
-  ...base,
-  kind: z.literal('threshold'),
-  op: comparator.default('>'),
-  value: finite('the threshold value'),
-  for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
-  /** Hysteresis: once firing, the alert resolves only when the value is back past this line. */
-  resolveValue: finite('the resolve line').optional(),
-}).refine((r) => r.resolveValue === undefined || (r.op.startsWith('>') ? r.resolveValue <= r.value : r.resolveValue >= r.value), {
-  message: 'resolveValue must be on the quiet side of the threshold (below it for > and >=, above it for < and <=)',
-  path: ['resolveValue'],
-});
+export const thresholdRuleSchema = z
+  .strictObject({
+    ...base,
+    kind: z.literal('threshold'),
+    op: comparator.default('>'),
+    value: finite('the threshold value'),
+    for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
+    /** Hysteresis: once firing, the alert resolves only when the value is back past this line. */
+    resolveValue: finite('the resolve line').optional(),
+  })
+  .refine((r) => r.resolveValue === undefined || (r.op.startsWith('>') ? r.resolveValue <= r.value : r.resolveValue >= r.value), {
+    message: 'resolveValue must be on the quiet side of the threshold (below it for > and >=, above it for < and <=)',
+    path: ['resolveValue'],
+  });
 
 /**
  * A further window of a forecast rule: the same series fitted again over a shorter (or longer) history
@@ -104,14 +129,17 @@ export const thresholdRuleSchema = z.strictObject({
  * (a disk a runaway log fills in minutes). A series fires when any window fires; the alert shows the
  * window with the earliest confident crossing.
  */
-export const forecastWindowSchema = z.strictObject({
-  lookback: duration('a lookback', DURATION_BOUNDS.lookback),
-  horizon: duration('a horizon', DURATION_BOUNDS.horizon),
-  /** Points fitted in this window (lookback/points blocks); default 10. */
-  points: z.number().int().min(8).max(1000).default(10),
-  /** This window's confidence gate; default the rule's `minConfidence`. */
-  minConfidence: z.number().min(0.5).max(0.999).optional(),
-}, { error: 'expected a window {lookback, horizon, points?, minConfidence?}' });
+export const forecastWindowSchema = z.strictObject(
+  {
+    lookback: duration('a lookback', DURATION_BOUNDS.lookback),
+    horizon: duration('a horizon', DURATION_BOUNDS.horizon),
+    /** Points fitted in this window (lookback/points blocks); default 10. */
+    points: z.number().int().min(8).max(1000).default(10),
+    /** This window's confidence gate; default the rule's `minConfidence`. */
+    minConfidence: z.number().min(0.5).max(0.999).optional(),
+  },
+  { error: 'expected a window {lookback, horizon, points?, minConfidence?}' },
+);
 
 /** ForecastWindowSpec is one validated entry of a forecast rule's `windows`. */
 export type ForecastWindowSpec = z.output<typeof forecastWindowSchema>;
@@ -147,25 +175,24 @@ export const forecastRuleSchema = z.strictObject({
 });
 
 /** Anomaly and outlier rules: the model, API and evaluation carry them; their detectors plug in later. */
-export const detectorRuleSchema = z.strictObject({
-  ...base,
-  kind: z.enum(['anomaly', 'outlier']),
-  /** Detector parameters (sensitivity, seasonality, peers…), passed to the detector unchanged. */
-  params: z.record(z.string(), z.unknown()).default({}),
-  for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
-}).superRefine((r, ctx) => {
-  // The detector's parameters are checked when the rule is stored, not at its first evaluation.
-  for (const p of paramsProblems(r.kind, r.params)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.') });
-});
+export const detectorRuleSchema = z
+  .strictObject({
+    ...base,
+    kind: z.enum(['anomaly', 'outlier']),
+    /** Detector parameters (sensitivity, seasonality, peers…), passed to the detector unchanged. */
+    params: z.record(z.string(), z.unknown()).default({}),
+    for: duration('a duration', DURATION_BOUNDS.for).default('0s'),
+  })
+  .superRefine((r, ctx) => {
+    // The detector's parameters are checked when the rule is stored, not at its first evaluation.
+    for (const p of paramsProblems(r.kind, r.params)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.') });
+  });
 
 /** ruleInputSchema is a rule as the API and the YAML file accept it (defaults filled in on parse). */
 export const ruleInputSchema = z.union([thresholdRuleSchema, forecastRuleSchema, detectorRuleSchema]);
 
 /** RuleSpec is a validated rule with its defaults filled in, as the user wrote it (durations as given). */
-export type RuleSpec =
-  | z.output<typeof thresholdRuleSchema>
-  | z.output<typeof forecastRuleSchema>
-  | z.output<typeof detectorRuleSchema>;
+export type RuleSpec = z.output<typeof thresholdRuleSchema> | z.output<typeof forecastRuleSchema> | z.output<typeof detectorRuleSchema>;
 /** ThresholdRuleSpec is a validated threshold rule. */
 export type ThresholdRuleSpec = z.output<typeof thresholdRuleSchema>;
 /** ForecastRuleSpec is a validated forecast rule. */

@@ -39,11 +39,22 @@ export function scoreGroups(series: Array<{ labels: Labels; metricName?: string;
   const out: OutlierRecord[] = [];
   for (const [group, members] of groups) {
     if (members.length < p.minPeers) continue;
-    const scores = scorePeers(members.map((m) => m.value), p);
+    const scores = scorePeers(
+      members.map((m) => m.value),
+      p,
+    );
     members.forEach((m, i) => {
       const sc = scores[i]!;
       const r: OutlierRecord = {
-        labels: m.labels, group, peers: members.length, value: m.value, expected: sc.median, lower: sc.lower, upper: sc.upper, score: sc.score, direction: sc.direction,
+        labels: m.labels,
+        group,
+        peers: members.length,
+        value: m.value,
+        expected: sc.median,
+        lower: sc.lower,
+        upper: sc.upper,
+        score: sc.score,
+        direction: sc.direction,
       };
       if (m.metricName) r.metricName = m.metricName;
       out.push(r);
@@ -53,7 +64,14 @@ export function scoreGroups(series: Array<{ labels: Labels; metricName?: string;
 }
 
 /** fetchWindow reads every series of the expression over [start, end] at `step`. */
-export async function fetchWindow(client: PrometheusClient, expr: string, start: number, end: number, step: number, signal?: AbortSignal): Promise<WindowSeries[]> {
+export async function fetchWindow(
+  client: PrometheusClient,
+  expr: string,
+  start: number,
+  end: number,
+  step: number,
+  signal?: AbortSignal,
+): Promise<WindowSeries[]> {
   const res = await client.queryRange(expr, start, end, step, { signal });
   return res.data.result.map((s) => {
     const { __name__: name, ...labels } = s.metric;
@@ -66,7 +84,8 @@ export async function fetchWindow(client: PrometheusClient, expr: string, start:
 /** windowMedian is the median of a series' samples in (t − window, t]. */
 export function windowMedian(s: WindowSeries, t: number, window: number): number {
   const vals: number[] = [];
-  for (let i = 0; i < s.times.length; i++) if (s.times[i]! > t - window && s.times[i]! <= t && Number.isFinite(s.values[i]!)) vals.push(s.values[i]!);
+  for (let i = 0; i < s.times.length; i++)
+    if (s.times[i]! > t - window && s.times[i]! <= t && Number.isFinite(s.values[i]!)) vals.push(s.values[i]!);
   return vals.length ? median(vals) : NaN;
 }
 
@@ -74,7 +93,8 @@ export function windowMedian(s: WindowSeries, t: number, window: number): number
 export function outlierObservations(records: OutlierRecord[], p: OutlierRuleParams): Observation[] {
   return records.map((r) => {
     const o: Observation = { labels: r.labels, value: r.value, active: r.score >= 1, hold: r.score >= p.resolveScore };
-    if (o.active || o.hold) o.details = { ...detectorDetails(r, p, 'outlier'), [ANNOTATION.groupMedian]: String(Number(r.expected.toPrecision(6))) };
+    if (o.active || o.hold)
+      o.details = { ...detectorDetails(r, p, 'outlier'), [ANNOTATION.groupMedian]: String(Number(r.expected.toPrecision(6))) };
     return o;
   });
 }
@@ -83,11 +103,17 @@ export function outlierObservations(records: OutlierRecord[], p: OutlierRulePara
  * evaluateOutlier compares the members of each peer group (the series of the rule's expression,
  * grouped by `by`): each member's median over `window` against the group's median and spread.
  */
-export async function evaluateOutlier(rule: DetectorRuleSpec, ctx: { client: PrometheusClient; now: number; signal?: AbortSignal }): Promise<{ observations: Observation[]; outliers: OutlierRecord[] }> {
+export async function evaluateOutlier(
+  rule: DetectorRuleSpec,
+  ctx: { client: PrometheusClient; now: number; signal?: AbortSignal },
+): Promise<{ observations: Observation[]; outliers: OutlierRecord[] }> {
   const p = outlierParamsSchema.parse(rule.params);
   const end = Math.floor(ctx.now / 1000 / p.step) * p.step;
   const window = Math.max(p.window, p.step);
   const series = await fetchWindow(ctx.client, rule.expr, end - window + p.step, end, p.step, ctx.signal);
-  const outliers = scoreGroups(series.map((s) => ({ labels: s.labels, ...(s.metricName ? { metricName: s.metricName } : {}), value: windowMedian(s, end, window) })), p);
+  const outliers = scoreGroups(
+    series.map((s) => ({ labels: s.labels, ...(s.metricName ? { metricName: s.metricName } : {}), value: windowMedian(s, end, window) })),
+    p,
+  );
   return { observations: outlierObservations(outliers, p), outliers };
 }

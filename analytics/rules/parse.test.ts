@@ -16,17 +16,33 @@ function problems(body: unknown) {
 describe('parseRule', () => {
   it('fills in the defaults of a threshold and a forecast rule', () => {
     expect(parseRule({ name: 'Cpu', kind: 'threshold', expr: 'cpu_usage_percent', value: 80 })).toMatchObject({
-      namespace: 'default', enabled: true, frequency: '30s', op: '>', for: '0s', labels: {}, actions: [],
+      namespace: 'default',
+      enabled: true,
+      frequency: '30s',
+      op: '>',
+      for: '0s',
+      labels: {},
+      actions: [],
     });
     expect(parseRule({ name: 'Disk', kind: 'forecast', expr: 'disk_usage_percent', threshold: 85 })).toMatchObject({
-      model: 'seasonal', lookback: '6h', horizon: '4h', minConfidence: 0.9, points: 12, aggregate: 'mean', counter: false,
+      model: 'seasonal',
+      lookback: '6h',
+      horizon: '4h',
+      minConfidence: 0.9,
+      points: 12,
+      aggregate: 'mean',
+      counter: false,
     });
   });
 
   it('names the field and the problem', () => {
     expect(problems({ name: 'x', kind: 'threshold', expr: 'up', value: 'high' }).problems[0]!.field).toBe('value');
-    expect(problems({ name: 'x', kind: 'threshold', expr: 'up', value: 1, frequency: '5 minutes' }).message).toMatch(/^frequency: expected an evaluation interval such as 30s/);
-    expect(problems({ name: 'x', kind: 'threshold', expr: 'up', value: 1, actions: [{ type: 'slack', value: 'not a url' }] }).problems[0]!.field).toBe('actions[0].value');
+    expect(problems({ name: 'x', kind: 'threshold', expr: 'up', value: 1, frequency: '5 minutes' }).message).toMatch(
+      /^frequency: expected an evaluation interval such as 30s/,
+    );
+    expect(
+      problems({ name: 'x', kind: 'threshold', expr: 'up', value: 1, actions: [{ type: 'slack', value: 'not a url' }] }).problems[0]!.field,
+    ).toBe('actions[0].value');
     expect(problems({ name: 'x', kind: 'threshold', expr: 'up', value: 80, resolveValue: 90 }).problems[0]!.field).toBe('resolveValue');
     expect(problems({ name: 'x', kind: 'threshold', expr: 'up', value: 1, colour: 'red' }).message).toContain('unknown field(s) "colour"');
     expect(problems({ name: 'x', kind: 'magic', expr: 'up' }).problems[0]!.field).toBe('kind');
@@ -39,18 +55,34 @@ describe('parseRule', () => {
     expect(p.problems[0]).toMatchObject({ field: 'expr', line: 1, column: 17 });
   });
 
-  it('accepts seed 000\'s shape and translates it', () => {
+  it("accepts seed 000's shape and translates it", () => {
     const r = parseRule({
-      name: 'Rule4', namespace: 'Recommendation', frequency: '0d_0h_0m_5000s', rule_condition: 'P99 time_taken 0d_0h_0m_0s > -5',
-      actions: [{ name: 'slack', value: 'https://hooks.slack.com/services/A/B/C' }, { name: 'gmail', value: 'hv' }],
+      name: 'Rule4',
+      namespace: 'Recommendation',
+      frequency: '0d_0h_0m_5000s',
+      rule_condition: 'P99 time_taken 0d_0h_0m_0s > -5',
+      actions: [
+        { name: 'slack', value: 'https://hooks.slack.com/services/A/B/C' },
+        { name: 'gmail', value: 'hv' },
+      ],
     });
     expect(r).toMatchObject({
-      kind: 'threshold', expr: 'quantile(0.99, time_taken)', op: '>', value: -5, frequency: '0d_0h_0m_5000s', namespace: 'Recommendation',
-      actions: [{ type: 'slack', value: 'https://hooks.slack.com/services/A/B/C' }, { type: 'email', value: 'hv' }],
+      kind: 'threshold',
+      expr: 'quantile(0.99, time_taken)',
+      op: '>',
+      value: -5,
+      frequency: '0d_0h_0m_5000s',
+      namespace: 'Recommendation',
+      actions: [
+        { type: 'slack', value: 'https://hooks.slack.com/services/A/B/C' },
+        { type: 'email', value: 'hv' },
+      ],
     });
     expect(problems({ name: 'x', rule_condition: 'P99 time_taken 5m == 3' }).message).toMatch(/comparator == is not supported/);
     expect(problems({ name: 'x', rule_condition: 'MEDIAN time_taken 5m > 3' }).message).toMatch(/unknown aggregation "MEDIAN"/);
-    expect(problems({ name: 'x', rule_condition: 'P99 time_taken 5m > 3', actions: [{ name: 'pager', value: 'x' }] }).problems[0]!.field).toBe('actions[0].name');
+    expect(
+      problems({ name: 'x', rule_condition: 'P99 time_taken 5m > 3', actions: [{ name: 'pager', value: 'x' }] }).problems[0]!.field,
+    ).toBe('actions[0].name');
   });
 
   it('translates every seed 000 aggregation', () => {

@@ -29,14 +29,19 @@ export function parseRule(body: unknown): RuleSpec {
   const input = isSeed000Rule(body) ? translateSeed000(body) : (body as Record<string, unknown>);
   const schema = schemaForKind(input.kind);
   if (!schema) {
-    throw new RuleValidationError([{ field: 'kind', message: `expected one of ${RULE_KINDS.join(', ')} (or seed 000's shape with rule_condition)` }]);
+    throw new RuleValidationError([
+      { field: 'kind', message: `expected one of ${RULE_KINDS.join(', ')} (or seed 000's shape with rule_condition)` },
+    ]);
   }
   const r = schema.safeParse(input);
   if (!r.success) throw new RuleValidationError(zodProblems(r.error));
   const spec = r.data as RuleSpec;
   const problem = validatePromql(spec.expr);
   if (problem) {
-    throw new RuleValidationError([{ field: 'expr', message: `${problem.message} in ${JSON.stringify(spec.expr)}`, line: problem.line, column: problem.column }], 'INVALID_PROMQL');
+    throw new RuleValidationError(
+      [{ field: 'expr', message: `${problem.message} in ${JSON.stringify(spec.expr)}`, line: problem.line, column: problem.column }],
+      'INVALID_PROMQL',
+    );
   }
   return spec;
 }

@@ -19,7 +19,10 @@ describe('the rules file', () => {
     expect(by['memory-forecast']).toMatchObject({ kind: 'forecast', threshold: 90 });
     // Every forecast also fits its last five minutes, at the pace of that window, to catch fast trouble.
     for (const id of ['disk-fill-forecast', 'memory-forecast', 'cpu-forecast']) {
-      expect(by[id], id).toMatchObject({ frequency: '30s', windows: [{ lookback: '5m', horizon: '15m', points: 10, minConfidence: 0.999 }] });
+      expect(by[id], id).toMatchObject({
+        frequency: '30s',
+        windows: [{ lookback: '5m', horizon: '15m', points: 10, minConfidence: 0.999 }],
+      });
     }
   });
 
@@ -32,7 +35,10 @@ describe('the rules file', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-rules-'));
     try {
       const f = join(dir, 'r.yml');
-      await writeFile(f, 'rules:\n  - {id: a, name: A, kind: threshold, expr: up, value: 1}\n  - {id: b, name: B, kind: threshold, expr: "up >", value: 1}\n');
+      await writeFile(
+        f,
+        'rules:\n  - {id: a, name: A, kind: threshold, expr: up, value: 1}\n  - {id: b, name: B, kind: threshold, expr: "up >", value: 1}\n',
+      );
       await expect(loadRulesFile(f, vars)).rejects.toThrow(/r\.yml, rule 2: expr: PromQL syntax error/);
       await writeFile(f, 'rules:\n  - {name: A, kind: threshold, expr: up, value: 1}\n');
       await expect(loadRulesFile(f, vars)).rejects.toThrow(ConfigError);

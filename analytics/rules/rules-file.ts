@@ -13,13 +13,17 @@ const VAR = /\$\{\s*([A-Z_][A-Z0-9_]*)\s*(?:([+-])\s*(\d+(?:\.\d+)?)\s*)?\}/g;
  */
 export function substitute(text: string, vars: Record<string, number | string>, file: string): string {
   // Comment lines are left alone, so the file can document the syntax.
-  return text.split('\n').map((line) => (/^\s*#/.test(line) ? line : substituteLine(line, vars, file))).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (/^\s*#/.test(line) ? line : substituteLine(line, vars, file)))
+    .join('\n');
 }
 
 function substituteLine(text: string, vars: Record<string, number | string>, file: string): string {
   return text.replace(VAR, (_m, name: string, sign?: string, k?: string) => {
     const v = vars[name];
-    if (v === undefined) throw new ConfigError(`ANALYTICS_RULES_FILE: ${file} uses \${${name}}, which is not one of ${Object.keys(vars).join(', ')}`);
+    if (v === undefined)
+      throw new ConfigError(`ANALYTICS_RULES_FILE: ${file} uses \${${name}}, which is not one of ${Object.keys(vars).join(', ')}`);
     if (!sign) return String(v);
     const n = Number(v) + (sign === '-' ? -Number(k) : Number(k));
     return String(Math.round(n * 1e9) / 1e9);

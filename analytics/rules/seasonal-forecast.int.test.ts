@@ -9,13 +9,14 @@ const end = Math.floor((Date.now() / 1000 - 60) / STEP) * STEP;
 const evalAt = (end + 30) * 1000;
 function lcg(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296) - 0.5;
+  return () => (s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296 - 0.5;
 }
 /**
  * A daily cycle between 35 and 65 that, at `end`, is half-way up its afternoon climb (3.9 an hour, as
  * steep as it gets) to its high six hours later; `trendPerDay` lifts it day by day.
  */
-const cycle = (t: number, trendPerDay: number) => 50 + (trendPerDay * (t - end)) / DAY - 15 * Math.cos((2 * Math.PI * (t - end + 6 * 3600)) / DAY);
+const cycle = (t: number, trendPerDay: number) =>
+  50 + (trendPerDay * (t - end)) / DAY - 15 * Math.cos((2 * Math.PI * (t - end + 6 * 3600)) / DAY);
 function load(instance: string, trendPerDay: number, seed: number, days: number, every = STEP): BackfillSeries {
   const noise = lcg(seed);
   const samples: Array<[number, number]> = [];
@@ -41,8 +42,12 @@ beforeAll(async () => {
       load('trend-1:9101', 3, 2, 5), // the same, 3 higher every day: yesterday's high was 62.75, this evening's (65.75) passes 63.5
       // Six hours of a disk filling at 5 %/h, 70 % now: too little history for the seasonal model.
       {
-        name: 'vigil_test_disk_percent', labels: { instance: 'new-1:9101', job: 'agent' },
-        samples: Array.from({ length: 361 }, (_, i) => [end - 6 * 3600 + i * 60, Math.round((40 + (5 * i) / 60 + diskNoise()) * 1000) / 1000] as [number, number]),
+        name: 'vigil_test_disk_percent',
+        labels: { instance: 'new-1:9101', job: 'agent' },
+        samples: Array.from(
+          { length: 361 },
+          (_, i) => [end - 6 * 3600 + i * 60, Math.round((40 + (5 * i) / 60 + diskNoise()) * 1000) / 1000] as [number, number],
+        ),
       },
     ],
   });
@@ -56,7 +61,17 @@ afterAll(async () => {
   await prom?.stop();
 });
 
-interface ForecastView { rule: string; labels: Record<string, string>; ok: boolean; model: string; fallback: string | null; fires: boolean; confidence: number; value: number; crossingSeconds: number | null }
+interface ForecastView {
+  rule: string;
+  labels: Record<string, string>;
+  ok: boolean;
+  model: string;
+  fallback: string | null;
+  fires: boolean;
+  confidence: number;
+  value: number;
+  crossingSeconds: number | null;
+}
 
 async function forecastOf(id: string, instance: string): Promise<ForecastView> {
   const rt = await svc.svc.engine.evaluate(id, evalAt);
@@ -68,7 +83,14 @@ async function forecastOf(id: string, instance: string): Promise<ForecastView> {
 }
 
 const rule = (id: string, instance: string, extra: Record<string, unknown>) =>
-  postJson(`${svc.url}/api/v1/rules`, { id, name: id, kind: 'forecast', expr: `vigil_test_load_percent{instance="${instance}"}`, frequency: '1h', ...extra });
+  postJson(`${svc.url}/api/v1/rules`, {
+    id,
+    name: id,
+    kind: 'forecast',
+    expr: `vigil_test_load_percent{instance="${instance}"}`,
+    frequency: '1h',
+    ...extra,
+  });
 
 describe('seasonal forecast rules against a real Prometheus with five days of history', () => {
   it('stays quiet before a daily peak that a straight line over the last two hours extrapolates into a false alert', async () => {
@@ -87,7 +109,10 @@ describe('seasonal forecast rules against a real Prometheus with five days of hi
   });
 
   it('replays the same way in a backtest: over the last day the line fires on the afternoon climb, the seasonal default never', async () => {
-    type Backtest = { intervals: Array<{ labels: Record<string, string>; details: Record<string, string>; firedAt: string }>; evaluations: number };
+    type Backtest = {
+      intervals: Array<{ labels: Record<string, string>; details: Record<string, string>; firedAt: string }>;
+      evaluations: number;
+    };
     const range = { from: end - DAY + 3600, to: end };
     const line = await postJson<Backtest>(`${svc.url}/api/v1/rules/peak-line/backtest`, range);
     const seasonal = await postJson<Backtest>(`${svc.url}/api/v1/rules/peak-default/backtest`, range);
@@ -98,8 +123,11 @@ describe('seasonal forecast rules against a real Prometheus with five days of hi
     expect(seasonal.body.intervals).toEqual([]);
   });
 
-  it('fires when this evening\'s high will pass the line, at the time the cycle reaches it', async () => {
-    expect((await rule('trend-default', 'trend-1:9101', { lookback: '6h', points: 24, horizon: '6h', threshold: 63.5, minConfidence: 0.95 })).status).toBe(201);
+  it("fires when this evening's high will pass the line, at the time the cycle reaches it", async () => {
+    expect(
+      (await rule('trend-default', 'trend-1:9101', { lookback: '6h', points: 24, horizon: '6h', threshold: 63.5, minConfidence: 0.95 }))
+        .status,
+    ).toBe(201);
     const f = await forecastOf('trend-default', 'trend-1:9101');
     expect(f).toMatchObject({ ok: true, model: 'seasonal', fires: true });
     const at = truth(3, 63.5);
@@ -114,7 +142,9 @@ describe('seasonal forecast rules against a real Prometheus with five days of hi
   it('falls back to Theil–Sen for a series with six hours of history, with the same forecast a Theil–Sen rule makes', async () => {
     const spec = { kind: 'forecast', expr: 'vigil_test_disk_percent', lookback: '6h', horizon: '4h', threshold: 85, frequency: '1h' };
     expect((await postJson(`${svc.url}/api/v1/rules`, { id: 'fill-default', name: 'FillDefault', ...spec })).status).toBe(201);
-    expect((await postJson(`${svc.url}/api/v1/rules`, { id: 'fill-line', name: 'FillLine', model: 'theil-sen', ...spec })).status).toBe(201);
+    expect((await postJson(`${svc.url}/api/v1/rules`, { id: 'fill-line', name: 'FillLine', model: 'theil-sen', ...spec })).status).toBe(
+      201,
+    );
     const f = await forecastOf('fill-default', 'new-1:9101');
     const ts = await forecastOf('fill-line', 'new-1:9101');
     expect(f).toMatchObject({ ok: true, model: 'theil-sen', fires: true });

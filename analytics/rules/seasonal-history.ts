@@ -43,7 +43,16 @@ export interface SeasonalContext {
  * window's horizon and lookback, or why it has none (then the series is forecast by Theil–Sen).
  */
 export async function seasonalProfiles(rule: ForecastRuleSpec, ctx: SeasonalContext): Promise<ProfileSource> {
-  await updateHistory(rule.expr, { ...SEASONAL_HISTORY, key: JSON.stringify(['seasonal-forecast', rule.expr]), detector: seasonalDetector, maxSeries: SEASONAL_MAX_SERIES }, ctx);
+  await updateHistory(
+    rule.expr,
+    {
+      ...SEASONAL_HISTORY,
+      key: JSON.stringify(['seasonal-forecast', rule.expr]),
+      detector: seasonalDetector,
+      maxSeries: SEASONAL_MAX_SERIES,
+    },
+    ctx,
+  );
   const over = ctx.cache.overLimit;
   return (labels, horizonSeconds, lookbackSeconds) => {
     if (over !== undefined) return `${over} series; the seasonal model keeps a history for at most ${SEASONAL_MAX_SERIES}`;
@@ -67,7 +76,13 @@ const memo = new WeakMap<AnomalyDetector, { last: number; profiles: Map<string, 
  * evaluation times in increasing order, each series' profile as the live rule would have had it then
  * (the detectors fed every point up to that time, and no later one).
  */
-export async function seasonalReplay(rule: ForecastRuleSpec, from: number, to: number, client: PrometheusClient, signal?: AbortSignal): Promise<(t: number) => ProfileSource> {
+export async function seasonalReplay(
+  rule: ForecastRuleSpec,
+  from: number,
+  to: number,
+  client: PrometheusClient,
+  signal?: AbortSignal,
+): Promise<(t: number) => ProfileSource> {
   const { step, history } = SEASONAL_HISTORY;
   const start = Math.floor((from - history) / step) * step;
   const end = Math.floor(to / step) * step;
@@ -82,7 +97,10 @@ export async function seasonalReplay(rule: ForecastRuleSpec, from: number, to: n
       for (const p of r.values) list.push([p[0], sampleValue(p)]);
     }
   }
-  const over = points.size > SEASONAL_MAX_SERIES ? `${points.size} series; the seasonal model keeps a history for at most ${SEASONAL_MAX_SERIES}` : undefined;
+  const over =
+    points.size > SEASONAL_MAX_SERIES
+      ? `${points.size} series; the seasonal model keeps a history for at most ${SEASONAL_MAX_SERIES}`
+      : undefined;
   const fed = new Map<string, { d: AnomalyDetector; next: number }>();
   return (t) => (labels, horizonSeconds, lookbackSeconds) => {
     if (over) return over;

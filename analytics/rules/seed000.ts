@@ -14,7 +14,8 @@ const AGGREGATIONS: Record<string, { overTime: (sel: string, w: string) => strin
   SUM: { overTime: (s, w) => `sum_over_time(${s}[${w}])`, across: (s) => `sum(${s})` },
 };
 
-const CONDITION = /^\s*([A-Za-z]+\d*(?:\.\d+)?)\s+([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^{}]*\})?)\s+(\S+)\s*(>=|<=|>|<|==|!=)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$/;
+const CONDITION =
+  /^\s*([A-Za-z]+\d*(?:\.\d+)?)\s+([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^{}]*\})?)\s+(\S+)\s*(>=|<=|>|<|==|!=)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$/;
 
 const seedAction = z.strictObject({
   name: z.string({ error: 'expected an action name (slack, gmail, email or webhook)' }),
@@ -41,12 +42,18 @@ export function isSeed000Rule(body: unknown): boolean {
 export function translateCondition(condition: string): { expr: string; op: '>' | '>=' | '<' | '<='; value: number } {
   const m = CONDITION.exec(condition);
   const fail = (message: string) => new RuleValidationError([{ field: 'rule_condition', message }]);
-  if (!m) throw fail('expected "<AGG> <metric> <window> <op> <number>", e.g. "P99 time_taken 0d_0h_5m_0s > 300", where AGG is P50/P90/P95/P99, AVG, MAX, MIN, COUNT or SUM');
+  if (!m)
+    throw fail(
+      'expected "<AGG> <metric> <window> <op> <number>", e.g. "P99 time_taken 0d_0h_5m_0s > 300", where AGG is P50/P90/P95/P99, AVG, MAX, MIN, COUNT or SUM',
+    );
   const [, aggRaw, selector, windowRaw, op, valueRaw] = m as unknown as [string, string, string, string, string, string];
   const agg = aggRaw.toUpperCase();
   const window = parseDuration(windowRaw);
   if (window === undefined) throw fail(`the window ${JSON.stringify(windowRaw)} is not a duration such as 0d_0h_5m_0s or 5m`);
-  if (window > DURATION_BOUNDS.window.max) throw fail(`the window ${JSON.stringify(windowRaw)} is longer than ${DURATION_BOUNDS.window.max} s (${formatPromDuration(DURATION_BOUNDS.window.max)})`);
+  if (window > DURATION_BOUNDS.window.max)
+    throw fail(
+      `the window ${JSON.stringify(windowRaw)} is longer than ${DURATION_BOUNDS.window.max} s (${formatPromDuration(DURATION_BOUNDS.window.max)})`,
+    );
   if (op === '==' || op === '!=') throw fail(`the comparator ${op} is not supported; use >, >=, < or <=`);
   let expr: string;
   const p = /^P(\d{1,2}(?:\.\d+)?)$/.exec(agg);
@@ -77,7 +84,10 @@ export function translateSeed000(body: unknown): Record<string, unknown> {
   const { expr, op, value } = translateCondition(s.rule_condition);
   const actions = (s.actions ?? []).map((a, i) => {
     const type = actionTypeOf(a.name.toLowerCase());
-    if (!type) throw new RuleValidationError([{ field: `actions[${i}].name`, message: `unknown action ${JSON.stringify(a.name)}; use slack, gmail, email or webhook` }]);
+    if (!type)
+      throw new RuleValidationError([
+        { field: `actions[${i}].name`, message: `unknown action ${JSON.stringify(a.name)}; use slack, gmail, email or webhook` },
+      ]);
     return { type, value: a.value };
   });
   const out: Record<string, unknown> = {

@@ -10,7 +10,11 @@ import { parseRule } from './parse.js';
 export type RuleChangeListener = (rules: Rule[]) => void;
 
 function slug(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
   return s || 'rule';
 }
 
@@ -26,7 +30,10 @@ export class RuleStore {
   /** Path of the persisted API rules. */
   readonly path: string;
 
-  constructor(dataDir: string, private readonly log: Logger) {
+  constructor(
+    dataDir: string,
+    private readonly log: Logger,
+  ) {
     this.path = join(dataDir, 'analytics', 'rules.json');
   }
 
@@ -39,7 +46,8 @@ export class RuleStore {
       const doc = JSON.parse(await readFile(this.path, 'utf8')) as { rules?: Array<Record<string, unknown>> };
       saved = doc.rules ?? [];
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log.error({ err, path: this.path }, 'cannot read the saved rules; starting without them');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log.error({ err, path: this.path }, 'cannot read the saved rules; starting without them');
     }
     for (const item of saved) {
       const { source: _s, createdAt, updatedAt, ...body } = item;
@@ -88,7 +96,10 @@ export class RuleStore {
       }
       const at = new Date().toISOString();
       const rule: Rule = { ...spec, id, source: 'api', createdAt: at, updatedAt: at };
-      await this.commit(() => this.rules.set(id, rule), () => this.rules.delete(id));
+      await this.commit(
+        () => this.rules.set(id, rule),
+        () => this.rules.delete(id),
+      );
       return rule;
     });
   }
@@ -99,9 +110,15 @@ export class RuleStore {
       const old = this.get(id);
       if (old.source === 'file') throw new RuleReadOnlyError(id);
       const spec = parseRule(body);
-      if (spec.id !== undefined && spec.id !== id) throw new RuleValidationError([{ field: 'id', message: `the body's id ${JSON.stringify(spec.id)} differs from the URL's ${JSON.stringify(id)}` }]);
+      if (spec.id !== undefined && spec.id !== id)
+        throw new RuleValidationError([
+          { field: 'id', message: `the body's id ${JSON.stringify(spec.id)} differs from the URL's ${JSON.stringify(id)}` },
+        ]);
       const rule: Rule = { ...spec, id, source: 'api', createdAt: old.createdAt, updatedAt: new Date().toISOString() };
-      await this.commit(() => this.rules.set(id, rule), () => this.rules.set(id, old));
+      await this.commit(
+        () => this.rules.set(id, rule),
+        () => this.rules.set(id, old),
+      );
       return rule;
     });
   }
@@ -111,7 +128,10 @@ export class RuleStore {
     return this.serialised(async () => {
       const old = this.get(id);
       if (old.source === 'file') throw new RuleReadOnlyError(id);
-      await this.commit(() => this.rules.delete(id), () => this.rules.set(id, old));
+      await this.commit(
+        () => this.rules.delete(id),
+        () => this.rules.set(id, old),
+      );
     });
   }
 

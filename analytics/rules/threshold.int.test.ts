@@ -51,29 +51,57 @@ async function replay(id: string): Promise<Array<[number, string]>> {
 describe('threshold rule against a real Prometheus', () => {
   it('fires after `for`, holds through hovering thanks to hysteresis, resolves below the resolve line', async () => {
     const created = await postJson<{ id: string }>(`${svc.url}/api/v1/rules`, {
-      id: 'cpu-high-test', name: 'HighCpu', namespace: 'web', kind: 'threshold', expr: 'vigil_test_cpu_percent', op: '>', value: 80,
-      resolveValue: 75, for: '1m', frequency: '15s', actions: [{ type: 'email', value: 'ops@example.com' }], labels: { team: 'infra' },
+      id: 'cpu-high-test',
+      name: 'HighCpu',
+      namespace: 'web',
+      kind: 'threshold',
+      expr: 'vigil_test_cpu_percent',
+      op: '>',
+      value: 80,
+      resolveValue: 75,
+      for: '1m',
+      frequency: '15s',
+      actions: [{ type: 'email', value: 'ops@example.com' }],
+      labels: { team: 'infra' },
     });
     expect(created.status).toBe(201);
     // A resolved alert is kept (and listed) for 15 minutes, then forgotten.
-    expect(await replay('cpu-high-test')).toEqual([[10, 'pending'], [11, 'firing'], [30, 'resolved'], [45.25, 'inactive']]);
+    expect(await replay('cpu-high-test')).toEqual([
+      [10, 'pending'],
+      [11, 'firing'],
+      [30, 'resolved'],
+      [45.25, 'inactive'],
+    ]);
   });
 
   it('flaps without hysteresis on the same history', async () => {
-    await postJson(`${svc.url}/api/v1/rules`, { id: 'cpu-flappy', name: 'FlappyCpu', kind: 'threshold', expr: 'vigil_test_cpu_percent', value: 80, frequency: '15s' });
+    await postJson(`${svc.url}/api/v1/rules`, {
+      id: 'cpu-flappy',
+      name: 'FlappyCpu',
+      kind: 'threshold',
+      expr: 'vigil_test_cpu_percent',
+      value: 80,
+      frequency: '15s',
+    });
     const changes = await replay('cpu-flappy');
     expect(changes.filter(([, p]) => p === 'resolved').length).toBeGreaterThan(5);
   });
 
-  it('delivered the alerts to the receiver in Alertmanager\'s v2 shape, re-sent while firing, with endsAt on resolve', () => {
+  it("delivered the alerts to the receiver in Alertmanager's v2 shape, re-sent while firing, with endsAt on resolve", () => {
     const mine = receiver.alerts().filter((a) => a.labels.rule_id === 'cpu-high-test');
     const firing = mine.slice(0, -1);
     const resolved = mine.slice(-1);
     const first = firing[0] as SentAlert;
     expect(Object.keys(first).sort()).toEqual(['actions', 'annotations', 'endsAt', 'generatorURL', 'labels', 'startsAt']);
     expect(first.labels).toEqual({
-      alertname: 'HighCpu', severity: 'critical', instance: 'web-1:9101', job: 'agent', namespace: 'web',
-      rule_kind: 'threshold', rule_id: 'cpu-high-test', team: 'infra',
+      alertname: 'HighCpu',
+      severity: 'critical',
+      instance: 'web-1:9101',
+      job: 'agent',
+      namespace: 'web',
+      rule_kind: 'threshold',
+      rule_id: 'cpu-high-test',
+      team: 'infra',
     });
     expect(first.startsAt).toBe(new Date((base + 660) * 1000).toISOString());
     expect(first.annotations.summary).toContain('web-1:9101');
@@ -93,17 +121,19 @@ describe('threshold rule against a real Prometheus', () => {
   });
 
   it('backtest returns the firing interval the history contains', async () => {
-    const r = await postJson<{ intervals: Array<{ labels: Record<string, string>; firedAt: string; resolvedAt: string | null; activeAt: string }> }>(
-      `${svc.url}/api/v1/rules/cpu-high-test/backtest`, { from: base, to: new Date((base + 3600) * 1000).toISOString() },
-    );
+    const r = await postJson<{
+      intervals: Array<{ labels: Record<string, string>; firedAt: string; resolvedAt: string | null; activeAt: string }>;
+    }>(`${svc.url}/api/v1/rules/cpu-high-test/backtest`, { from: base, to: new Date((base + 3600) * 1000).toISOString() });
     expect(r.status).toBe(200);
-    expect(r.body.intervals).toEqual([{
-      labels: { instance: 'web-1:9101', job: 'agent' },
-      activeAt: new Date((base + 600) * 1000).toISOString(),
-      firedAt: new Date((base + 660) * 1000).toISOString(),
-      resolvedAt: new Date((base + 1800) * 1000).toISOString(),
-      details: expect.objectContaining({ threshold: '80', metric: 'vigil_test_cpu_percent' }),
-    }]);
+    expect(r.body.intervals).toEqual([
+      {
+        labels: { instance: 'web-1:9101', job: 'agent' },
+        activeAt: new Date((base + 600) * 1000).toISOString(),
+        firedAt: new Date((base + 660) * 1000).toISOString(),
+        resolvedAt: new Date((base + 1800) * 1000).toISOString(),
+        details: expect.objectContaining({ threshold: '80', metric: 'vigil_test_cpu_percent' }),
+      },
+    ]);
     const bad = await postJson<{ error: { code: string } }>(`${svc.url}/api/v1/rules/cpu-high-test/backtest`, { from: 'yesterday' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID_PARAMETER');
@@ -115,7 +145,9 @@ describe('threshold rule against a real Prometheus', () => {
     const a = await getJson<{ alerts: Array<{ rule: string; state: string; labels: Record<string, string> }> }>(`${svc.url}/api/v1/alerts`);
     expect(a.body.alerts.find((x) => x.rule === 'cpu-high-test')).toMatchObject({ state: 'firing', labels: { instance: 'web-1:9101' } });
     const m = await (await fetch(`${svc.url}/metrics`)).text();
-    expect(m).toMatch(/vigil_analytics_alerts\{instance="web-1:9101",job="agent",team="infra",alertname="HighCpu",rule="cpu-high-test",rule_kind="threshold",alertstate="firing"\} 1/);
+    expect(m).toMatch(
+      /vigil_analytics_alerts\{instance="web-1:9101",job="agent",team="infra",alertname="HighCpu",rule="cpu-high-test",rule_kind="threshold",alertstate="firing"\} 1/,
+    );
     expect(m).toMatch(/vigil_analytics_rule_evaluations_total\{rule="cpu-high-test"\} \d+/);
     expect(m).toContain('vigil_analytics_rule_status{rule="cpu-high-test",kind="threshold",status="ok"} 1');
   });

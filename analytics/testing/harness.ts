@@ -78,7 +78,9 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
   const batches: SentAlert[][] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/api/v2/alerts') {
         batches.push(JSON.parse(body) as SentAlert[]);

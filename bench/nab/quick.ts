@@ -33,8 +33,12 @@ for (const f of files) {
     const s = scores.standard[scores.standard.length - 1]!;
     const at = alerts.flatMap((a, i) => (a ? [`${i}${process.env.NAB_PERIODS ? `@${periods[i]}h` : ''}`] : []));
     const fpCost = scoreFile(alerts, rows, { tp: 0, fp: 0.11, fn: 0 }).raw;
-    console.log(`${f.name.padEnd(60)} tp ${s.tp} fn ${s.fn} fp ${s.fp} fpcost ${fpCost.toFixed(1)} raw ${s.raw.toFixed(1)} win ${rows.map((w) => `${w.left}-${w.right}`).join(' ')} alerts ${at.join(' ')}`);
+    console.log(
+      `${f.name.padEnd(60)} tp ${s.tp} fn ${s.fn} fp ${s.fp} fpcost ${fpCost.toFixed(1)} raw ${s.raw.toFixed(1)} win ${rows.map((w) => `${w.left}-${w.right}`).join(' ')} alerts ${at.join(' ')}`,
+    );
   }
 }
 const c = scores.standard.reduce((a, s) => ({ tp: a.tp + s.tp, fp: a.fp + s.fp, fn: a.fn + s.fn }), { tp: 0, fp: 0, fn: 0 });
-console.log(`std ${normalise(scores.standard, NAB_PROFILES.standard).toFixed(1)} lowFP ${normalise(scores.reward_low_FP_rate, NAB_PROFILES.reward_low_FP_rate).toFixed(1)} lowFN ${normalise(scores.reward_low_FN_rate, NAB_PROFILES.reward_low_FN_rate).toFixed(1)} tp ${c.tp} fn ${c.fn} fp ${c.fp} ${((ms / rowsAll) * 1000).toFixed(0)} ms/1k`);
+console.log(
+  `std ${normalise(scores.standard, NAB_PROFILES.standard).toFixed(1)} lowFP ${normalise(scores.reward_low_FP_rate, NAB_PROFILES.reward_low_FP_rate).toFixed(1)} lowFN ${normalise(scores.reward_low_FN_rate, NAB_PROFILES.reward_low_FN_rate).toFixed(1)} tp ${c.tp} fn ${c.fn} fp ${c.fp} ${((ms / rowsAll) * 1000).toFixed(0)} ms/1k`,
+);

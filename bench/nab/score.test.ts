@@ -49,7 +49,10 @@ describe('NAB scoring', () => {
   });
 
   it('costs a missed window A_FN and normalises against the null and perfect detectors', () => {
-    const wins = [{ left: 500, right: 599 }, { left: 800, right: 899 }];
+    const wins = [
+      { left: 500, right: 599 },
+      { left: 800, right: 899 },
+    ];
     const s = scoreFile(alertsAt(1000, [500]), wins, NAB_PROFILES.reward_low_FN_rate);
     expect(s.raw).toBeCloseTo(1 - 2, 12);
     // null = −2·2 = −4, perfect = 2: 100·(−1 + 4)/(2 + 4) = 50.

@@ -21,21 +21,29 @@ const labelName = z
   .string()
   .max(MAX_LABEL_NAME, { message: `a label name has at most ${MAX_LABEL_NAME} characters` })
   .regex(LABEL_NAME, { message: LABEL_NAME_MESSAGE });
-const labelValue = z.string({ error: 'expected a string' }).max(MAX_LABEL_VALUE, { message: `a label value has at most ${MAX_LABEL_VALUE} characters` });
-const text = z.string({ error: 'expected a string' }).max(MAX_ANNOTATION_VALUE, { message: `an annotation has at most ${MAX_ANNOTATION_VALUE} characters` });
+const labelValue = z
+  .string({ error: 'expected a string' })
+  .max(MAX_LABEL_VALUE, { message: `a label value has at most ${MAX_LABEL_VALUE} characters` });
+const text = z
+  .string({ error: 'expected a string' })
+  .max(MAX_ANNOTATION_VALUE, { message: `an annotation has at most ${MAX_ANNOTATION_VALUE} characters` });
 
 const time = z
   .string({ error: 'expected an RFC 3339 time such as 2024-05-01T12:00:00Z' })
   .refine((s) => ZERO_TIME.test(s) || !Number.isNaN(Date.parse(s)), { message: 'expected an RFC 3339 time such as 2024-05-01T12:00:00Z' });
 
-const actionName = z.enum(Object.keys(ACTION_NAMES) as [keyof typeof ACTION_NAMES, ...Array<keyof typeof ACTION_NAMES>], { error: 'expected email, slack or webhook' });
+const actionName = z.enum(Object.keys(ACTION_NAMES) as [keyof typeof ACTION_NAMES, ...Array<keyof typeof ACTION_NAMES>], {
+  error: 'expected email, slack or webhook',
+});
 
 /** actionSchema is one action as an alert carries it: `{type, value}`, or seed 000's `{name, value}`. */
-export const actionSchema = z.object({
-  type: actionName.optional(),
-  name: actionName.optional(),
-  value: z.string({ error: 'expected an email address or a URL' }).min(1).max(2048),
-}).refine((a) => a.type !== undefined || a.name !== undefined, { message: 'an action needs a type (email, slack or webhook)' });
+export const actionSchema = z
+  .object({
+    type: actionName.optional(),
+    name: actionName.optional(),
+    value: z.string({ error: 'expected an email address or a URL' }).min(1).max(2048),
+  })
+  .refine((a) => a.type !== undefined || a.name !== undefined, { message: 'an action needs a type (email, slack or webhook)' });
 
 const labels = z
   .record(labelName, labelValue, { error: 'expected an object of label name to string value' })
@@ -78,9 +86,12 @@ export const webhookPayloadSchema = z.object({
   version: z.string().optional(),
   status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }).optional(),
   alerts: z
-    .array(z.intersection(postableAlertSchema, z.object({ status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }) })), {
-      error: 'expected a list of alerts',
-    })
+    .array(
+      z.intersection(postableAlertSchema, z.object({ status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }) })),
+      {
+        error: 'expected a list of alerts',
+      },
+    )
     .max(MAX_ALERTS_PER_REQUEST, { message: `at most ${MAX_ALERTS_PER_REQUEST} alerts per request` }),
 });
 

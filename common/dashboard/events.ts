@@ -47,7 +47,17 @@ export type ServerPanelId =
 
 /** Every ServerPanelId, in display order. */
 export const SERVER_PANELS: readonly ServerPanelId[] = [
-  'cpu', 'cpuCores', 'memory', 'disk', 'networkIn', 'networkOut', 'load', 'forecast', 'anomaly', 'processesCpu', 'processesMemory',
+  'cpu',
+  'cpuCores',
+  'memory',
+  'disk',
+  'networkIn',
+  'networkOut',
+  'load',
+  'forecast',
+  'anomaly',
+  'processesCpu',
+  'processesMemory',
 ];
 
 /** Points kept per series in a view's history (seed 004: "opening with the last 100 points"). */

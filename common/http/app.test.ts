@@ -89,7 +89,10 @@ describe('createHttpApp', () => {
     const post = (body: string) => fetch(`${url}/api/v1/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const deep = await post(`{"params":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
     expect(deep.status).toBe(400);
-    expect(((await deep.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'BODY_TOO_DEEP', message: 'the JSON body nests deeper than 64 levels; flatten it' });
+    expect(((await deep.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: 'BODY_TOO_DEEP',
+      message: 'the JSON body nests deeper than 64 levels; flatten it',
+    });
     const deepArray = await post(`${'['.repeat(65)}${']'.repeat(65)}`);
     expect(deepArray.status).toBe(400);
     const ok = await post(`${'['.repeat(64)}${']'.repeat(64)}`);

@@ -52,7 +52,8 @@ export function depthExceeds(value: unknown, max: number): boolean {
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d + 1 > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
   }
   return false;
 }
@@ -115,7 +116,10 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   });
   app.get('/-/ready', async (_req, res) => {
     const ready = opts.ready ? await opts.ready() : true;
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? `${opts.name} is Ready.\n` : `${opts.name} is not ready.\n`);
+    res
+      .status(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? `${opts.name} is Ready.\n` : `${opts.name} is not ready.\n`);
   });
 
   if (opts.token) {
@@ -149,14 +153,20 @@ export function createHttpApp(opts: HttpAppOptions): Express {
 /** errorBody maps any thrown value to the JSON error shape and status. */
 export function errorBody(err: unknown): { status: number; error: { code: string; message: string; details?: unknown } } {
   if (err instanceof VigilError) {
-    return { status: err.status, error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+    return {
+      status: err.status,
+      error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) },
+    };
   }
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
     return { status: 400, error: { code: 'INVALID_JSON', message: `the body is not valid JSON: ${e.message}` } };
   }
   if (e?.type === 'entity.too.large') {
-    return { status: 413, error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is larger than this endpoint accepts; send fewer items per request' } };
+    return {
+      status: 413,
+      error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is larger than this endpoint accepts; send fewer items per request' },
+    };
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return { status: e.status, error: { code: 'BAD_REQUEST', message: e.message ?? 'bad request' } };

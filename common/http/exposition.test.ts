@@ -4,7 +4,11 @@ import { toOpenMetrics, wantsOpenMetrics } from './exposition.js';
 
 describe('exposition', () => {
   it('negotiates OpenMetrics the way Prometheus asks for it', () => {
-    expect(wantsOpenMetrics('application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1')).toBe(true);
+    expect(
+      wantsOpenMetrics(
+        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      ),
+    ).toBe(true);
     expect(wantsOpenMetrics('text/plain;version=0.0.4')).toBe(false);
     expect(wantsOpenMetrics(undefined)).toBe(false);
     expect(wantsOpenMetrics('text/plain, application/openmetrics-text;q=0.5')).toBe(false);

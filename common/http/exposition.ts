@@ -62,7 +62,10 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
   let om = -1;
   let text = -1;
   for (const part of accept.split(',')) {
-    const [type, ...params] = part.trim().split(';').map((s) => s.trim());
+    const [type, ...params] = part
+      .trim()
+      .split(';')
+      .map((s) => s.trim());
     const qParam = params.find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (type === 'application/openmetrics-text') om = Math.max(om, q);

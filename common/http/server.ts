@@ -13,9 +13,12 @@ export function listen(handler: RequestListener, port: number, host: string | un
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ConfigError(`${envName}: port ${port} is already in use; stop the other process or choose another port`));
-      else if (err.code === 'EACCES') reject(new ConfigError(`${envName}: no permission to listen on port ${port}; choose a port above 1023`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ConfigError(`${envName}: cannot listen on ${host}:${port} (${err.code})`));
+      if (err.code === 'EADDRINUSE')
+        reject(new ConfigError(`${envName}: port ${port} is already in use; stop the other process or choose another port`));
+      else if (err.code === 'EACCES')
+        reject(new ConfigError(`${envName}: no permission to listen on port ${port}; choose a port above 1023`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        reject(new ConfigError(`${envName}: cannot listen on ${host}:${port} (${err.code})`));
       else reject(err);
     });
     server.listen(port, host, () => resolve(server));

@@ -75,11 +75,14 @@ describe('PrometheusClient against a real Prometheus', () => {
       return r.activeTargets.find((x) => x.health === 'up');
     });
     expect(t.labels.job).toBe('self');
-    const md = await waitFor('metadata of prometheus_build_info', async () => (await client.metadata('prometheus_build_info'))['prometheus_build_info']);
+    const md = await waitFor(
+      'metadata of prometheus_build_info',
+      async () => (await client.metadata('prometheus_build_info'))['prometheus_build_info'],
+    );
     expect(md[0]?.type).toBe('gauge');
   });
 
-  it('surfaces Prometheus\'s own error for a bad query', async () => {
+  it("surfaces Prometheus's own error for a bad query", async () => {
     const err = (await client.query('rate(vigil_test_level[5m]').catch((e: unknown) => e)) as PrometheusError;
     expect(err).toBeInstanceOf(PrometheusError);
     expect(err.code).toBe('PROMETHEUS_BAD_QUERY');

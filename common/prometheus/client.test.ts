@@ -12,11 +12,19 @@ afterEach(async () => {
   closeAll = [];
 });
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<{ url: string; calls: () => number }> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse, n: number) => void,
+): Promise<{ url: string; calls: () => number }> {
   let n = 0;
   const server = createServer((req, res) => handler(req, res, ++n));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closeAll.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  closeAll.push(
+    () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls: () => n };
 }
 
@@ -34,7 +42,7 @@ describe('PrometheusClient retries and errors', () => {
     expect(s.calls()).toBe(3);
   });
 
-  it('does not retry a bad query and surfaces Prometheus\'s message as a 400', async () => {
+  it("does not retry a bad query and surfaces Prometheus's message as a 400", async () => {
     const s = await serve((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 5: unexpected end' }));
@@ -48,7 +56,7 @@ describe('PrometheusClient retries and errors', () => {
     expect(s.calls()).toBe(1);
   });
 
-  it('reports a body that is not the API\'s JSON', async () => {
+  it("reports a body that is not the API's JSON", async () => {
     const s = await serve((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html>bad gateway</html>');
@@ -60,7 +68,9 @@ describe('PrometheusClient retries and errors', () => {
   });
 
   it('times out a hanging answer', async () => {
-    const s = await serve(() => { /* never answers */ });
+    const s = await serve(() => {
+      /* never answers */
+    });
     const c = createPrometheusClient({ url: s.url, retries: 0, timeoutMs: 100 });
     const err = (await c.query('up').catch((e: unknown) => e)) as PrometheusError;
     expect(err.kind).toBe('timeout');
@@ -70,7 +80,12 @@ describe('PrometheusClient retries and errors', () => {
   it('bounds the response size', async () => {
     const s = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: Array.from({ length: 5000 }, () => ({ metric: {}, value: [1, '1'] })) } }));
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: Array.from({ length: 5000 }, () => ({ metric: {}, value: [1, '1'] })) },
+        }),
+      );
     });
     const c = createPrometheusClient({ url: s.url, maxResponseBytes: 10_000 });
     const err = (await c.query('up').catch((e: unknown) => e)) as PrometheusError;

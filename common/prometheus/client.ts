@@ -4,8 +4,14 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { PrometheusError } from './errors.js';
 import {
   toUnixSeconds,
-  type ApiEnvelope, type Labels, type MetadataResult, type QueryResponse, type QueryResult,
-  type RangeQueryResult, type TargetsResult, type TimeInput,
+  type ApiEnvelope,
+  type Labels,
+  type MetadataResult,
+  type QueryResponse,
+  type QueryResult,
+  type RangeQueryResult,
+  type TargetsResult,
+  type TimeInput,
 } from './types.js';
 import { backoffDelay, sleep } from '../backoff.js';
 
@@ -61,7 +67,13 @@ export interface PrometheusClient {
   /** Instant query (`/api/v1/query`). */
   query(expr: string, opts?: InstantQueryOptions): Promise<QueryResponse<QueryResult>>;
   /** Range query (`/api/v1/query_range`); `step` in seconds. */
-  queryRange(expr: string, start: TimeInput, end: TimeInput, step: number, opts?: RangeQueryOptions): Promise<QueryResponse<RangeQueryResult>>;
+  queryRange(
+    expr: string,
+    start: TimeInput,
+    end: TimeInput,
+    step: number,
+    opts?: RangeQueryOptions,
+  ): Promise<QueryResponse<RangeQueryResult>>;
   /** Series matching any of the selectors (`/api/v1/series`). */
   series(match: string[], start?: TimeInput, end?: TimeInput, opts?: CallOptions): Promise<Labels[]>;
   /** Label names (`/api/v1/labels`), optionally restricted to series matching `match`. */
@@ -78,7 +90,11 @@ export interface PrometheusClient {
 
 function fromAxiosError(err: AxiosError, url: string, timeoutMs: number): PrometheusError {
   if (typeof err.message === 'string' && err.message.includes('maxContentLength')) {
-    return new PrometheusError('too_large', `the answer from Prometheus at ${url} is larger than the client accepts (${err.message}); narrow the query (fewer series, a coarser step, a shorter range)`, false);
+    return new PrometheusError(
+      'too_large',
+      `the answer from Prometheus at ${url} is larger than the client accepts (${err.message}); narrow the query (fewer series, a coarser step, a shorter range)`,
+      false,
+    );
   }
   if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === AxiosError.ETIMEDOUT) {
     return new PrometheusError('timeout', `Prometheus at ${url} did not answer within ${timeoutMs} ms`, true);
@@ -87,7 +103,11 @@ function fromAxiosError(err: AxiosError, url: string, timeoutMs: number): Promet
     return new PrometheusError('timeout', `the call to Prometheus at ${url} was cancelled`, false);
   }
   const code = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
-  return new PrometheusError('unreachable', `cannot reach Prometheus at ${url}: ${code}${err.message && !err.message.includes(code) ? ` (${err.message})` : ''}`, true);
+  return new PrometheusError(
+    'unreachable',
+    `cannot reach Prometheus at ${url}: ${code}${err.message && !err.message.includes(code) ? ` (${err.message})` : ''}`,
+    true,
+  );
 }
 
 function toForm(params: Record<string, string | string[] | undefined>): URLSearchParams {
@@ -131,31 +151,54 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
   });
 
-  async function attempt<T>(method: 'GET' | 'POST', path: string, params: Record<string, string | string[] | undefined>, call: CallOptions): Promise<QueryResponse<T>> {
+  async function attempt<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | string[] | undefined>,
+    call: CallOptions,
+  ): Promise<QueryResponse<T>> {
     const t = call.timeoutMs ?? timeoutMs;
     let res;
     try {
-      res = method === 'POST'
-        ? await http.post(path, toForm(params), { timeout: t, signal: call.signal })
-        : await http.get(path, { params: toForm(params), timeout: t, signal: call.signal });
+      res =
+        method === 'POST'
+          ? await http.post(path, toForm(params), { timeout: t, signal: call.signal })
+          : await http.get(path, { params: toForm(params), timeout: t, signal: call.signal });
     } catch (err) {
       if (err instanceof AxiosError) throw fromAxiosError(err, url, t);
       throw err;
     }
     const body = res.data as ApiEnvelope<T> | string | undefined;
     if (typeof body !== 'object' || body === null || (body.status !== 'success' && body.status !== 'error')) {
-      throw new PrometheusError('invalid_response', `Prometheus at ${url} answered ${path} with HTTP ${res.status} and a body that is not its API's JSON`, res.status >= 500, undefined, res.status);
+      throw new PrometheusError(
+        'invalid_response',
+        `Prometheus at ${url} answered ${path} with HTTP ${res.status} and a body that is not its API's JSON`,
+        res.status >= 500,
+        undefined,
+        res.status,
+      );
     }
     if (body.status === 'error' || res.status >= 400) {
       const type = body.errorType ?? 'unknown';
       // 5xx and Prometheus-side timeouts may pass; bad_data (400) and execution errors (422) will not.
       const retryable = res.status >= 500 && type !== 'bad_data' && type !== 'execution';
-      throw new PrometheusError('api', `Prometheus rejected ${path}: ${type}: ${body.error ?? `HTTP ${res.status}`}`, retryable, type, res.status);
+      throw new PrometheusError(
+        'api',
+        `Prometheus rejected ${path}: ${type}: ${body.error ?? `HTTP ${res.status}`}`,
+        retryable,
+        type,
+        res.status,
+      );
     }
     return { data: body.data as T, warnings: body.warnings ?? [] };
   }
 
-  async function call<T>(method: 'GET' | 'POST', path: string, params: Record<string, string | string[] | undefined>, o: CallOptions = {}): Promise<QueryResponse<T>> {
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | string[] | undefined>,
+    o: CallOptions = {},
+  ): Promise<QueryResponse<T>> {
     const max = o.retries ?? retries;
     for (let i = 0; ; i++) {
       try {
@@ -173,9 +216,18 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     url,
     query: (expr, o = {}) => call<QueryResult>('POST', '/api/v1/query', { query: expr, time: time(o.time), timeout: o.queryTimeout }, o),
     queryRange: (expr, start, end, step, o = {}) =>
-      call<RangeQueryResult>('POST', '/api/v1/query_range', {
-        query: expr, start: time(start), end: time(end), step: String(step), timeout: o.queryTimeout,
-      }, o),
+      call<RangeQueryResult>(
+        'POST',
+        '/api/v1/query_range',
+        {
+          query: expr,
+          start: time(start),
+          end: time(end),
+          step: String(step),
+          timeout: o.queryTimeout,
+        },
+        o,
+      ),
     series: async (match, start, end, o = {}) =>
       (await call<Labels[]>('POST', '/api/v1/series', { 'match[]': match, start: time(start), end: time(end) }, o)).data,
     labels: async (match, o = {}) => (await call<string[]>('POST', '/api/v1/labels', { 'match[]': match }, o)).data,
@@ -185,7 +237,11 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     metadata: async (metric, o = {}) => (await call<MetadataResult>('GET', '/api/v1/metadata', { metric }, o)).data,
     async ready(o = {}) {
       try {
-        const res = await http.get('/-/ready', { timeout: o.timeoutMs ?? Math.min(timeoutMs, 5_000), signal: o.signal, responseType: 'text' });
+        const res = await http.get('/-/ready', {
+          timeout: o.timeoutMs ?? Math.min(timeoutMs, 5_000),
+          signal: o.signal,
+          responseType: 'text',
+        });
         return res.status === 200;
       } catch {
         return false;

@@ -46,11 +46,7 @@ export class PrometheusError extends VigilError {
     /** HTTP status Prometheus answered with, when it answered. */
     readonly httpStatus?: number,
   ) {
-    super(
-      errorType === 'bad_data' ? 'PROMETHEUS_BAD_QUERY' : CODE[kind],
-      message,
-      errorType === 'bad_data' ? 400 : STATUS[kind],
-    );
+    super(errorType === 'bad_data' ? 'PROMETHEUS_BAD_QUERY' : CODE[kind], message, errorType === 'bad_data' ? 400 : STATUS[kind]);
     this.name = 'PrometheusError';
   }
 }

@@ -13,7 +13,12 @@ const SPARKLINE_STEP = 60; // s: one point a minute, 60 points
 export type JsonGetter = (upstream: 'analytics' | 'alerts', path: string) => Promise<unknown>;
 
 /** createJsonGetter builds a JsonGetter over the services' base URLs. */
-export function createJsonGetter(urls: { analytics: string; alerts: string }, token: string | undefined, timeoutMs: number, monitor?: UpstreamMonitor): JsonGetter {
+export function createJsonGetter(
+  urls: { analytics: string; alerts: string },
+  token: string | undefined,
+  timeoutMs: number,
+  monitor?: UpstreamMonitor,
+): JsonGetter {
   return async (upstream, path) => {
     const base = urls[upstream];
     let res: Response;
@@ -66,11 +71,17 @@ export class SparklineCache {
   async get(prometheus: PrometheusClient, nowS: number, timeoutMs: number): Promise<Map<string, Array<[number, number]>>> {
     if (nowS - this.at < SPARKLINE_STEP) return this.lines;
     const end = Math.floor(nowS / SPARKLINE_STEP) * SPARKLINE_STEP;
-    const r = await prometheus.queryRange('max by (instance) (cpu_usage_percent)', end - SPARKLINE_SECONDS, end, SPARKLINE_STEP, { timeoutMs, retries: 0 });
+    const r = await prometheus.queryRange('max by (instance) (cpu_usage_percent)', end - SPARKLINE_SECONDS, end, SPARKLINE_STEP, {
+      timeoutMs,
+      retries: 0,
+    });
     const lines = new Map<string, Array<[number, number]>>();
     for (const s of r.data.result) {
       if (s.metric.instance === undefined) continue;
-      lines.set(s.metric.instance, s.values.map(([t, v]) => [t, Math.round(Number(v) * 10) / 10] as [number, number]).filter((p) => Number.isFinite(p[1])));
+      lines.set(
+        s.metric.instance,
+        s.values.map(([t, v]) => [t, Math.round(Number(v) * 10) / 10] as [number, number]).filter((p) => Number.isFinite(p[1])),
+      );
     }
     this.lines = lines;
     this.at = nowS;
@@ -123,12 +134,36 @@ export async function buildServers(src: ServersSources, sparklines: SparklineCac
   const [targets, info, cpu, memory, disk, lines, alarm, alerts] = await Promise.all([
     // A store that speaks the query API but scrapes nothing itself (VictoriaMetrics, Thanos, Mimir behind
     // PROMETHEUS_URL) may have no targets API: then health comes from the `up` series instead.
-    src.prometheus.targets('active', opts).then((t) => t.activeTargets as Target[] | undefined, () => undefined)
-      .then(async (t) => t ?? prom(src.prometheus.query('up', opts).then((r) => targetsFromUp(r.data)), [] as Target[])),
-    prom(src.prometheus.query('vigil_agent_info', opts).then((r) => r.data), empty),
-    prom(src.prometheus.query('cpu_usage_percent', opts).then((r) => byInstance(r.data)), new Map<string, number>()),
-    prom(src.prometheus.query('memory_usage_percent', opts).then((r) => byInstance(r.data)), new Map<string, number>()),
-    prom(src.prometheus.query('max by (instance) (disk_usage_percent)', opts).then((r) => byInstance(r.data)), new Map<string, number>()),
+    src.prometheus
+      .targets('active', opts)
+      .then(
+        (t) => t.activeTargets as Target[] | undefined,
+        () => undefined,
+      )
+      .then(
+        async (t) =>
+          t ??
+          prom(
+            src.prometheus.query('up', opts).then((r) => targetsFromUp(r.data)),
+            [] as Target[],
+          ),
+      ),
+    prom(
+      src.prometheus.query('vigil_agent_info', opts).then((r) => r.data),
+      empty,
+    ),
+    prom(
+      src.prometheus.query('cpu_usage_percent', opts).then((r) => byInstance(r.data)),
+      new Map<string, number>(),
+    ),
+    prom(
+      src.prometheus.query('memory_usage_percent', opts).then((r) => byInstance(r.data)),
+      new Map<string, number>(),
+    ),
+    prom(
+      src.prometheus.query('max by (instance) (disk_usage_percent)', opts).then((r) => byInstance(r.data)),
+      new Map<string, number>(),
+    ),
     prom(sparklines.get(src.prometheus, nowS, src.timeoutMs), new Map<string, Array<[number, number]>>()),
     src.getJson('analytics', '/api/v1/alarm').catch(() => {
       unavailable.add('analytics');

@@ -55,7 +55,8 @@ export class UpstreamMonitor {
       else this.report(name, false, `${name} at ${base} is not ready: ${PROBE_PATH[name]} answered ${res.status}`);
     } catch (err) {
       const e = err as { name?: string; cause?: { code?: string }; message?: string };
-      const why = e.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs / 1000} s` : (e.cause?.code ?? e.message ?? String(err));
+      const why =
+        e.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs / 1000} s` : (e.cause?.code ?? e.message ?? String(err));
       this.report(name, false, `${name} at ${base} is unreachable: ${why}`);
     }
     return { ...this.state[name] };

@@ -12,7 +12,12 @@ let dash: TestDashboard;
 beforeAll(async () => {
   prom = await startPrometheus({ backfill: hostHistory('host-a:9101', now - 600, now - 30) });
   // Analytics and alerts are left unreachable: a request that passes the gate then gets 502, not 401.
-  dash = await startDashboard({ PROMETHEUS_URL: prom.url, ANALYTICS_URL: 'http://127.0.0.1:1', ALERTS_URL: 'http://127.0.0.1:1', DASHBOARD_TOKEN: TOKEN });
+  dash = await startDashboard({
+    PROMETHEUS_URL: prom.url,
+    ANALYTICS_URL: 'http://127.0.0.1:1',
+    ALERTS_URL: 'http://127.0.0.1:1',
+    DASHBOARD_TOKEN: TOKEN,
+  });
 });
 afterAll(async () => {
   await dash?.stop();
@@ -32,12 +37,18 @@ function concrete(pattern: string): string {
   if (pattern.startsWith('/api/prometheus/')) return pattern.replace('*path', 'v1/query') + '?query=up';
   if (pattern.startsWith('/api/analytics/')) return pattern.replace('*path', 'v1/rules');
   if (pattern.startsWith('/api/alerts/')) return pattern.replace('*path', 'v1/alerts');
-  return pattern.replace(/:instance/g, 'host-a%3A9101').replace(/:fingerprint/g, '0123abcd').replace(/:id/g, 'abc').replace(/\*\w+/g, 'x');
+  return pattern
+    .replace(/:instance/g, 'host-a%3A9101')
+    .replace(/:fingerprint/g, '0123abcd')
+    .replace(/:id/g, 'abc')
+    .replace(/\*\w+/g, 'x');
 }
 
 /** enumerateRoutes lists every route of the Express app with each method it answers. */
 function enumerateRoutes(): RouteCase[] {
-  const stack = (dash.dashboard.app as unknown as { router: { stack: Array<{ route?: { path: unknown; methods: Record<string, boolean> } }> } }).router.stack;
+  const stack = (
+    dash.dashboard.app as unknown as { router: { stack: Array<{ route?: { path: unknown; methods: Record<string, boolean> } }> } }
+  ).router.stack;
   const out: RouteCase[] = [];
   for (const layer of stack) {
     if (!layer.route || typeof layer.route.path !== 'string') continue;
@@ -53,7 +64,12 @@ function enumerateRoutes(): RouteCase[] {
 async function send(c: RouteCase, headers: Record<string, string> = {}): Promise<Response> {
   const path = concrete(c.path);
   const body = c.method === 'GET' || c.method === 'HEAD' ? undefined : '{}';
-  return fetch(`${dash.url}${path}`, { method: c.method, redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/json', ...headers }, body });
+  return fetch(`${dash.url}${path}`, {
+    method: c.method,
+    redirect: 'manual',
+    headers: { accept: 'text/html', 'content-type': 'application/json', ...headers },
+    body,
+  });
 }
 
 async function login(): Promise<string> {
@@ -89,7 +105,20 @@ describe('DASHBOARD_TOKEN', () => {
     const routes = enumerateRoutes();
     const paths = new Set(routes.map((r) => r.path));
     // The enumeration sees the pages, the API, the proxies and discovery (so it cannot pass by finding nothing).
-    for (const p of ['/', '/servers/:instance', '/alerts/:fingerprint', '/rules', '/query', '/api/v1/servers', '/api/v1/status', '/api/prometheus/*path', '/api/analytics/*path', '/api/alerts/*path', '/api/v1/sd', '/api/v1/sd/register']) {
+    for (const p of [
+      '/',
+      '/servers/:instance',
+      '/alerts/:fingerprint',
+      '/rules',
+      '/query',
+      '/api/v1/servers',
+      '/api/v1/status',
+      '/api/prometheus/*path',
+      '/api/analytics/*path',
+      '/api/alerts/*path',
+      '/api/v1/sd',
+      '/api/v1/sd/register',
+    ]) {
       expect(paths.has(p), p).toBe(true);
     }
     expect(routes.length).toBeGreaterThan(30);
@@ -105,15 +134,26 @@ describe('DASHBOARD_TOKEN', () => {
       }
       const isPage = c.method === 'GET' && !c.path.startsWith('/api');
       if (isPage) {
-        expect({ key, status: anon.status, location: anon.headers.get('location')?.split('?')[0] }).toEqual({ key, status: 302, location: '/login' });
+        expect({ key, status: anon.status, location: anon.headers.get('location')?.split('?')[0] }).toEqual({
+          key,
+          status: 302,
+          location: '/login',
+        });
       } else {
         expect({ key, status: anon.status }).toEqual({ key, status: 401 });
         expect(((await anon.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
       }
       expect((await send(c, { authorization: 'Bearer wrong-token' })).status).toBe(isPage ? 302 : 401);
-      for (const [how, headers] of [['bearer', { authorization: `Bearer ${TOKEN}` }], ['cookie', { cookie }]] as const) {
+      for (const [how, headers] of [
+        ['bearer', { authorization: `Bearer ${TOKEN}` }],
+        ['cookie', { cookie }],
+      ] as const) {
         const r = await send(c, headers);
-        expect({ key, how, refused: r.status === 401 || (r.status === 302 && r.headers.get('location')?.startsWith('/login')) }).toEqual({ key, how, refused: false });
+        expect({ key, how, refused: r.status === 401 || (r.status === 302 && r.headers.get('location')?.startsWith('/login')) }).toEqual({
+          key,
+          how,
+          refused: false,
+        });
       }
     }
     // The proxy really answers once authorised.
@@ -134,7 +174,7 @@ describe('DASHBOARD_TOKEN', () => {
         const s = socket(headers, transports);
         try {
           expect(await connectResult(s)).toBe('connected');
-          const ack = await s.emitWithAck('watch', { view: 'overview' }) as WatchAck;
+          const ack = (await s.emitWithAck('watch', { view: 'overview' })) as WatchAck;
           expect(ack).toMatchObject({ ok: true, key: 'overview' });
         } finally {
           s.close();
@@ -151,11 +191,19 @@ describe('DASHBOARD_TOKEN', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('value="/rules"');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const wrong = await fetch(`${dash.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: 'nope', next: '/' }) });
+    const wrong = await fetch(`${dash.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ token: 'nope', next: '/' }),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
     expect(await wrong.text()).toContain('That token is not right.');
-    const evil = await fetch(`${dash.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: TOKEN, next: '//evil.example/x' }) });
+    const evil = await fetch(`${dash.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ token: TOKEN, next: '//evil.example/x' }),
+    });
     expect(evil.headers.get('location')).toBe('/');
     const out = await fetch(`${dash.url}/logout`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(out.status).toBe(303);
@@ -168,13 +216,17 @@ describe('rate limits and the open mode', () => {
     const d = await startDashboard({ PROMETHEUS_URL: prom.url, DASHBOARD_TOKEN: TOKEN, DASHBOARD_RATE_LIMIT_PER_MINUTE: '5' });
     try {
       const codes: number[] = [];
-      for (let i = 0; i < 7; i++) codes.push((await fetch(`${d.url}/api/v1/session`, { headers: { authorization: `Bearer ${TOKEN}` } })).status);
+      for (let i = 0; i < 7; i++)
+        codes.push((await fetch(`${d.url}/api/v1/session`, { headers: { authorization: `Bearer ${TOKEN}` } })).status);
       expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
       const limited = await fetch(`${d.url}/api/v1/session`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(limited.status).toBe(429);
       expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
       const logins: number[] = [];
-      for (let i = 0; i < 11; i++) logins.push((await fetch(`${d.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: 'guess' }) })).status);
+      for (let i = 0; i < 11; i++)
+        logins.push(
+          (await fetch(`${d.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: 'guess' }) })).status,
+        );
       expect(logins.slice(0, 10).every((s) => s === 401)).toBe(true);
       expect(logins[10]).toBe(429);
       // The scrape and health stay open and unlimited.

@@ -13,7 +13,8 @@ function escapeHtml(s: string): string {
 
 /** safeNext keeps a post-login redirect on this site: a path, never `//host` or a scheme. */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || next.length > 2048 || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (typeof next !== 'string' || next.length > 2048 || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+    return '/';
   return /[\r\n]/.test(next) ? '/' : next;
 }
 
@@ -54,7 +55,10 @@ export function mountLoginRoutes(app: Express, auth: Authenticator): void {
 
   app.get('/login', (req, res) => {
     if (!auth.required) return res.redirect(302, safeNext(req.query.next));
-    res.type('html').set('Cache-Control', 'no-store').send(loginPage(safeNext(req.query.next)));
+    res
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(loginPage(safeNext(req.query.next)));
   });
   app.post('/login', limiter, form, (req, res) => {
     const body = (req.body ?? {}) as { token?: unknown; next?: unknown };

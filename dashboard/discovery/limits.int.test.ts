@@ -18,7 +18,10 @@ afterEach(async () => {
 async function start(env: Record<string, string>, dataDir?: string) {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-disc-')));
   if (!dataDir) cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const app = await createApp(loadConfig({ DATA_DIR: dir, ...env }), { logger: createLogger('dashboard', 'silent'), registry: new Registry() });
+  const app = await createApp(loadConfig({ DATA_DIR: dir, ...env }), {
+    logger: createLogger('dashboard', 'silent'),
+    registry: new Registry(),
+  });
   const server: Server = await listen(app.app, 0, '127.0.0.1', 'DASHBOARD_PORT');
   await app.start(server);
   cleanups.push(async () => {
@@ -27,7 +30,11 @@ async function start(env: Record<string, string>, dataDir?: string) {
   });
   const base = `http://127.0.0.1:${boundPort(server)}`;
   const register = async (address: string) => {
-    const r = await fetch(`${base}/api/v1/sd/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address }) });
+    const r = await fetch(`${base}/api/v1/sd/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address }),
+    });
     return { status: r.status, headers: r.headers, body: (await r.json()) as { error?: { code: string; message: string } } };
   };
   const targets = async () => ((await (await fetch(`${base}/api/v1/sd`)).json()) as Array<{ targets: string[] }>).flatMap((g) => g.targets);

@@ -75,7 +75,10 @@ describe('RegistrationStore', () => {
 
 describe('parseRegistration', () => {
   it('accepts host:port addresses with labels', () => {
-    expect(parseRegistration({ address: ' db-1.example.com:9101 ', labels: { env: 'prod' } })).toEqual({ address: 'db-1.example.com:9101', labels: { env: 'prod' } });
+    expect(parseRegistration({ address: ' db-1.example.com:9101 ', labels: { env: 'prod' } })).toEqual({
+      address: 'db-1.example.com:9101',
+      labels: { env: 'prod' },
+    });
     expect(parseRegistration({ address: '[::1]:9101' }).address).toBe('[::1]:9101');
   });
 

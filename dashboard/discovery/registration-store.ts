@@ -120,7 +120,9 @@ export class RegistrationStore {
   /** list returns the registrations that have not expired, oldest first. */
   list(): Registration[] {
     const now = this.now();
-    return [...this.byId.values()].filter((r) => r.expiresAt > now).sort((a, b) => a.registeredAt - b.registeredAt || a.address.localeCompare(b.address));
+    return [...this.byId.values()]
+      .filter((r) => r.expiresAt > now)
+      .sort((a, b) => a.registeredAt - b.registeredAt || a.address.localeCompare(b.address));
   }
 
   /** targetGroups renders the live registrations in Prometheus's http_sd format. */

@@ -54,7 +54,11 @@ export function parseRegistration(body: unknown): RegistrationInput {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new BadRequestError(`invalid registration: ${where}${issue?.message ?? 'bad body'}`, { field: issue?.path.join('.') }, 'INVALID_REGISTRATION');
+    throw new BadRequestError(
+      `invalid registration: ${where}${issue?.message ?? 'bad body'}`,
+      { field: issue?.path.join('.') },
+      'INVALID_REGISTRATION',
+    );
   }
   const address = parsed.data.address.trim();
   const m = ADDRESS.exec(address);
@@ -69,7 +73,11 @@ export function parseRegistration(body: unknown): RegistrationInput {
   const labels = parsed.data.labels ?? {};
   const names = Object.keys(labels);
   if (names.length > 32) {
-    throw new BadRequestError(`invalid registration: at most 32 labels are accepted, got ${names.length}`, { field: 'labels' }, 'INVALID_REGISTRATION');
+    throw new BadRequestError(
+      `invalid registration: at most 32 labels are accepted, got ${names.length}`,
+      { field: 'labels' },
+      'INVALID_REGISTRATION',
+    );
   }
   for (const [name, value] of Object.entries(labels)) {
     if (!LABEL_NAME.test(name) || name.startsWith('__')) {
@@ -87,7 +95,11 @@ export function parseRegistration(body: unknown): RegistrationInput {
       );
     }
     if (value.length > 1024) {
-      throw new BadRequestError(`invalid registration: the value of label ${JSON.stringify(name)} is longer than 1024 characters`, { field: `labels.${name}` }, 'INVALID_REGISTRATION');
+      throw new BadRequestError(
+        `invalid registration: the value of label ${JSON.stringify(name)} is longer than 1024 characters`,
+        { field: `labels.${name}` },
+        'INVALID_REGISTRATION',
+      );
     }
   }
   return { address, labels };

@@ -50,7 +50,12 @@ function writeLimit(perMinute: number): RequestHandler {
  * - `GET /api/v1/sd/registrations` — the registrations with their expiry, for people and the UI.
  * Registering and deregistering are rate-limited per client address; the store caps live registrations.
  */
-export function mountDiscoveryRoutes(app: Express, store: RegistrationStore, metrics: DashboardMetrics, opts: DiscoveryRouteOptions = {}): void {
+export function mountDiscoveryRoutes(
+  app: Express,
+  store: RegistrationStore,
+  metrics: DashboardMetrics,
+  opts: DiscoveryRouteOptions = {},
+): void {
   const limit = writeLimit(opts.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   app.get(SD_PATH, (_req, res) => {
     res.json(store.targetGroups());
@@ -80,7 +85,11 @@ export function mountDiscoveryRoutes(app: Express, store: RegistrationStore, met
   });
   app.delete(`${SD_PATH}/register/:id`, limit, async (req, res) => {
     const ok = await store.deregister(String(req.params.id));
-    if (!ok) throw new NotFoundError(`no registration with id ${JSON.stringify(req.params.id)}; it may have expired already`, 'REGISTRATION_NOT_FOUND');
+    if (!ok)
+      throw new NotFoundError(
+        `no registration with id ${JSON.stringify(req.params.id)}; it may have expired already`,
+        'REGISTRATION_NOT_FOUND',
+      );
     metrics.registrationRequests.inc({ result: 'deregistered' });
     metrics.registrations.set(store.list().length);
     res.status(204).end();

@@ -1,6 +1,14 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, ServerDelta, ServerHistory, ServersPayload, ServerToClientEvents, UpstreamStatus, WatchAck } from '../../common/dashboard/events.js';
+import type {
+  ClientToServerEvents,
+  ServerDelta,
+  ServerHistory,
+  ServersPayload,
+  ServerToClientEvents,
+  UpstreamStatus,
+  WatchAck,
+} from '../../common/dashboard/events.js';
 import { startCountingProxy, type CountingProxy } from '../../test/helpers/counting-proxy.js';
 import { hostHistory, startDashboard, type TestDashboard } from '../../test/helpers/dashboard.js';
 import { startPrometheus, type TestPrometheus } from '../../test/helpers/prometheus.js';
@@ -27,10 +35,17 @@ const clients: Client[] = [];
 beforeAll(async () => {
   prom = await startPrometheus({
     backfill: hostHistory(HOST, now - 3600, now - 30),
-    config: { scrape_configs: [{ job_name: 'agent', static_configs: [{ targets: ['127.0.0.1:1'], labels: { instance: 'host-down:9101' } }] }] },
+    config: {
+      scrape_configs: [{ job_name: 'agent', static_configs: [{ targets: ['127.0.0.1:1'], labels: { instance: 'host-down:9101' } }] }],
+    },
   });
   proxy = await startCountingProxy(prom.url);
-  dash = await startDashboard({ PROMETHEUS_URL: proxy.url, DASHBOARD_REFRESH_SECONDS: '1', ANALYTICS_URL: 'http://127.0.0.1:1', ALERTS_URL: 'http://127.0.0.1:1' });
+  dash = await startDashboard({
+    PROMETHEUS_URL: proxy.url,
+    DASHBOARD_REFRESH_SECONDS: '1',
+    ANALYTICS_URL: 'http://127.0.0.1:1',
+    ALERTS_URL: 'http://127.0.0.1:1',
+  });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -72,7 +87,10 @@ describe('live server view', () => {
     ]);
     expect(ackA).toEqual({ ok: true, key: `server:${HOST}`, step: 1 });
     expect(ackB).toEqual(ackA);
-    await waitFor('both clients to get history and three deltas', () => a.history.length > 0 && b.history.length > 0 && a.deltas.length >= 3 && b.deltas.length >= 3);
+    await waitFor(
+      'both clients to get history and three deltas',
+      () => a.history.length > 0 && b.history.length > 0 && a.deltas.length >= 3 && b.deltas.length >= 3,
+    );
     expect(a.status[0]?.prometheus).toBeDefined();
 
     // History first: the last 100 points of each panel, from one query_range per expression.
@@ -83,16 +101,36 @@ describe('live server view', () => {
       expect(cpu.points).toHaveLength(100);
       const [want] = await prom.query(`cpu_usage_percent{instance="${HOST}"}`, cpu.points[99]![0]);
       expect(cpu.points[99]![1]).toBeCloseTo(Number(want!.value[1]), 6);
-      expect(panel('cpuCores').series.map((s) => s.labels.cpu).sort()).toEqual(['0', '1']);
-      expect(panel('disk').series.map((s) => s.labels.mountpoint).sort()).toEqual(['/', '/data']);
+      expect(
+        panel('cpuCores')
+          .series.map((s) => s.labels.cpu)
+          .sort(),
+      ).toEqual(['0', '1']);
+      expect(
+        panel('disk')
+          .series.map((s) => s.labels.mountpoint)
+          .sort(),
+      ).toEqual(['/', '/data']);
       const net = panel('networkIn');
       const [lastT, lastV] = net.series[0]!.points.at(-1)!;
       const [netWant] = await prom.query(net.expr, lastT);
       expect(lastV).toBeCloseTo(Number(netWant!.value[1]), 3);
       expect(net.series[0]!.points[50]![1]).toBeCloseTo(125_000, 0);
-      expect(panel('load').series.map((s) => s.labels.__name__).sort()).toEqual(['load_average_15m', 'load_average_1m', 'load_average_5m']);
-      expect(panel('forecast').series.map((s) => s.labels.__name__).sort()).toEqual(['vigil_analytics_forecast_lower', 'vigil_analytics_forecast_upper', 'vigil_analytics_forecast_value']);
-      expect(panel('processesMemory').series.map((s) => s.labels.process).sort()).toEqual(['node', 'postgres']);
+      expect(
+        panel('load')
+          .series.map((s) => s.labels.__name__)
+          .sort(),
+      ).toEqual(['load_average_15m', 'load_average_1m', 'load_average_5m']);
+      expect(
+        panel('forecast')
+          .series.map((s) => s.labels.__name__)
+          .sort(),
+      ).toEqual(['vigil_analytics_forecast_lower', 'vigil_analytics_forecast_upper', 'vigil_analytics_forecast_value']);
+      expect(
+        panel('processesMemory')
+          .series.map((s) => s.labels.process)
+          .sort(),
+      ).toEqual(['node', 'postgres']);
       expect(panel('anomaly')).toMatchObject({ series: [] });
       expect(panel('anomaly').error).toBeUndefined();
       // Then deltas, numbered on from the history, one point per series at the poll time.
@@ -145,11 +183,18 @@ describe('live server view', () => {
   it('pushes the servers list: a registered server appears and a down one shows down, without re-watching', async () => {
     const c = await client();
     expect(await c.socket.emitWithAck('watch', { view: 'overview' })).toMatchObject({ ok: true, key: 'overview' });
-    await waitFor('host-down to show as down', () => c.servers.at(-1)?.servers.find((s) => s.instance === 'host-down:9101')?.health === 'down');
+    await waitFor(
+      'host-down to show as down',
+      () => c.servers.at(-1)?.servers.find((s) => s.instance === 'host-down:9101')?.health === 'down',
+    );
     const latest = c.servers.at(-1)!;
     expect(latest.servers.find((s) => s.instance === HOST)).toMatchObject({ hostname: 'host-a', memory: 61.5 });
     expect(latest.unavailable).toEqual(expect.arrayContaining(['analytics', 'alerts']));
-    const r = await fetch(`${dash.url}/api/v1/sd/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: 'host-new:9101', labels: { role: 'web' } }) });
+    const r = await fetch(`${dash.url}/api/v1/sd/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address: 'host-new:9101', labels: { role: 'web' } }),
+    });
     expect(r.status).toBe(201);
     const pushed = await waitFor('the new server in a push', () => c.servers.at(-1)?.servers.find((s) => s.instance === 'host-new:9101'));
     expect(pushed).toMatchObject({ registered: true, health: 'unknown' });
@@ -159,10 +204,20 @@ describe('live server view', () => {
   it('refuses bad views and more than 8 watches per connection', async () => {
     const c = await client();
     expect(await c.socket.emitWithAck('watch', { view: 'nope' } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_VIEW' } });
-    expect(await c.socket.emitWithAck('watch', { view: 'server', instance: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_VIEW' } });
-    expect(await c.socket.emitWithAck('watch', { view: 'server', instance: 'x'.repeat(300) })).toMatchObject({ ok: false, error: { code: 'INVALID_VIEW' } });
-    for (let i = 0; i < 8; i++) expect(await c.socket.emitWithAck('watch', { view: 'server', instance: `nowhere-${i}:9101` })).toMatchObject({ ok: true });
-    expect(await c.socket.emitWithAck('watch', { view: 'server', instance: 'nowhere-9:9101' })).toMatchObject({ ok: false, error: { code: 'TOO_MANY_WATCHES' } });
+    expect(await c.socket.emitWithAck('watch', { view: 'server', instance: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_VIEW' },
+    });
+    expect(await c.socket.emitWithAck('watch', { view: 'server', instance: 'x'.repeat(300) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_VIEW' },
+    });
+    for (let i = 0; i < 8; i++)
+      expect(await c.socket.emitWithAck('watch', { view: 'server', instance: `nowhere-${i}:9101` })).toMatchObject({ ok: true });
+    expect(await c.socket.emitWithAck('watch', { view: 'server', instance: 'nowhere-9:9101' })).toMatchObject({
+      ok: false,
+      error: { code: 'TOO_MANY_WATCHES' },
+    });
     expect(await gauge('vigil_dashboard_views', { view: 'server' })).toBe(8);
     c.socket.close();
     await waitFor('the rooms to be freed', async () => (await gauge('vigil_dashboard_views', { view: 'server' })) === 0);
@@ -172,7 +227,12 @@ describe('live server view', () => {
 describe('Prometheus down', () => {
   it('keeps the dashboard up, says Prometheus is unreachable, and recovers by itself when it returns', async () => {
     const port = await freePort();
-    const d = await startDashboard({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, DASHBOARD_REFRESH_SECONDS: '1', ANALYTICS_URL: 'http://127.0.0.1:1', ALERTS_URL: 'http://127.0.0.1:1' });
+    const d = await startDashboard({
+      PROMETHEUS_URL: `http://127.0.0.1:${port}`,
+      DASHBOARD_REFRESH_SECONDS: '1',
+      ANALYTICS_URL: 'http://127.0.0.1:1',
+      ALERTS_URL: 'http://127.0.0.1:1',
+    });
     let back: CountingProxy | undefined;
     try {
       const r = await fetch(`${d.url}/api/prometheus/v1/query?query=up`);
@@ -181,7 +241,9 @@ describe('Prometheus down', () => {
       const list = (await (await fetch(`${d.url}/api/v1/servers`)).json()) as ServersPayload;
       expect(list.unavailable).toContain('prometheus');
       const c = await client(d.url);
-      await waitFor('a status saying Prometheus is down', () => c.status.some((s) => !s.prometheus.up && /prometheus at http:\/\/127.0.0.1:\d+ is unreachable/.test(s.prometheus.error ?? '')));
+      await waitFor('a status saying Prometheus is down', () =>
+        c.status.some((s) => !s.prometheus.up && /prometheus at http:\/\/127.0.0.1:\d+ is unreachable/.test(s.prometheus.error ?? '')),
+      );
       expect(await c.socket.emitWithAck('watch', { view: 'server', instance: HOST })).toMatchObject({ ok: true });
       await waitFor('the history', () => c.history.length > 0);
       expect(c.history[0]!.panels.every((p) => p.series.length === 0 && /Prometheus/.test(p.error ?? ''))).toBe(true);
@@ -190,7 +252,9 @@ describe('Prometheus down', () => {
       // Prometheus comes back at the same address: the status flips and the deltas carry data again.
       back = await startCountingProxy(prom.url, port);
       await waitFor('a status saying Prometheus is up', () => c.status.at(-1)?.prometheus.up === true, 30_000);
-      const delta = await waitFor('a delta with data', () => c.deltas.find((x) => x.panels.find((p) => p.panel === 'cpu')!.series.length === 1));
+      const delta = await waitFor('a delta with data', () =>
+        c.deltas.find((x) => x.panels.find((p) => p.panel === 'cpu')!.series.length === 1),
+      );
       expect(delta.panels.every((p) => p.error === undefined)).toBe(true);
       c.socket.close();
     } finally {
@@ -204,10 +268,14 @@ describe('a slow client', () => {
   it('misses pushes while its connection is busy instead of having them queued, and the others get every one', async () => {
     const fast = await client();
     const slow = await client();
-    for (const c of [fast, slow]) expect(await c.socket.emitWithAck('watch', { view: 'server', instance: HOST })).toMatchObject({ ok: true });
+    for (const c of [fast, slow])
+      expect(await c.socket.emitWithAck('watch', { view: 'server', instance: HOST })).toMatchObject({ ok: true });
     await waitFor('both to get deltas', () => fast.deltas.length > 0 && slow.deltas.length > 0);
     // Make the slow client's connection look busy, as a socket whose previous frame is still being written does.
-    const conn = dash.dashboard.hub.io.of('/').sockets.get(slow.socket.id!)!.conn as unknown as { transport: { writable: boolean }; writeBuffer: unknown[] };
+    const conn = dash.dashboard.hub.io.of('/').sockets.get(slow.socket.id!)!.conn as unknown as {
+      transport: { writable: boolean };
+      writeBuffer: unknown[];
+    };
     conn.transport.writable = false;
     const slowBefore = slow.deltas.length;
     const fastFrom = fast.deltas.length;

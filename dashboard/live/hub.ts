@@ -1,8 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
-  MAX_WATCHES_PER_SOCKET, roomKey,
-  type ClientToServerEvents, type ServerToClientEvents, type ServersPayload, type UpstreamStatus, type ViewKey, type WatchAck,
+  MAX_WATCHES_PER_SOCKET,
+  roomKey,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type ServersPayload,
+  type UpstreamStatus,
+  type ViewKey,
+  type WatchAck,
 } from '../../common/dashboard/events.js';
 import type { Logger } from '../../common/logger.js';
 import type { PrometheusClient } from '../../common/prometheus/index.js';
@@ -10,7 +16,6 @@ import type { Authenticator } from '../auth/gate.js';
 import type { DashboardMetrics } from '../metrics.js';
 import { OverviewRoom } from './overview-room.js';
 import { ServerRoom } from './server-room.js';
-
 
 /** settle handles what Socket.IO's join/leave return: nothing with the in-memory adapter, a promise with others. */
 function settle(r: void | Promise<void>): void {
@@ -54,7 +59,12 @@ export function parseView(v: unknown): ViewKey | string {
   const o = v as { view?: unknown; instance?: unknown };
   if (o.view === 'overview') return { view: 'overview' };
   if (o.view !== 'server') return `unknown view ${JSON.stringify(o.view)}; expected "overview" or "server"`;
-  if (typeof o.instance !== 'string' || o.instance.length === 0 || o.instance.length > MAX_INSTANCE_LENGTH || [...o.instance].some((c) => c.charCodeAt(0) < 0x20)) {
+  if (
+    typeof o.instance !== 'string' ||
+    o.instance.length === 0 ||
+    o.instance.length > MAX_INSTANCE_LENGTH ||
+    [...o.instance].some((c) => c.charCodeAt(0) < 0x20)
+  ) {
     return `instance: expected a Prometheus instance label of 1 to ${MAX_INSTANCE_LENGTH} printable characters`;
   }
   return { view: 'server', instance: o.instance };
@@ -103,7 +113,9 @@ export class LiveHub {
     this.o.metrics.sockets.inc();
     socket.emit('status', this.o.status());
     socket.on('watch', (view, ack) => {
-      this.watch(socket, view, typeof ack === 'function' ? ack : () => {}).catch((err: unknown) => this.o.logger.error({ err, socket: socket.id }, 'watch failed'));
+      this.watch(socket, view, typeof ack === 'function' ? ack : () => {}).catch((err: unknown) =>
+        this.o.logger.error({ err, socket: socket.id }, 'watch failed'),
+      );
     });
     socket.on('unwatch', (view, ack) => {
       const v = parseView(view);
@@ -124,7 +136,8 @@ export class LiveHub {
     const now = Date.now();
     const calls = socket.data.watchCalls.filter((t) => now - t < 60_000);
     socket.data.watchCalls = calls;
-    if (calls.length >= MAX_WATCH_CALLS_PER_MINUTE) return this.refuse(ack, 'RATE_LIMITED', `at most ${MAX_WATCH_CALLS_PER_MINUTE} watch calls per minute`);
+    if (calls.length >= MAX_WATCH_CALLS_PER_MINUTE)
+      return this.refuse(ack, 'RATE_LIMITED', `at most ${MAX_WATCH_CALLS_PER_MINUTE} watch calls per minute`);
     calls.push(now);
     // Histories are not volatile: a client that asks for them but does not read would make the server buffer them.
     if (((socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0) > MAX_QUEUED_PACKETS) {
@@ -141,7 +154,8 @@ export class LiveHub {
     }
     let entry = this.rooms.get(key);
     if (!entry) {
-      if (this.rooms.size >= this.o.maxViews) return this.refuse(ack, 'TOO_MANY_VIEWS', `the dashboard polls at most ${this.o.maxViews} views at once (DASHBOARD_MAX_VIEWS)`);
+      if (this.rooms.size >= this.o.maxViews)
+        return this.refuse(ack, 'TOO_MANY_VIEWS', `the dashboard polls at most ${this.o.maxViews} views at once (DASHBOARD_MAX_VIEWS)`);
       entry = { room: this.createRoom(key, v), members: new Set() };
       this.rooms.set(key, entry);
       this.o.metrics.views.inc({ view: v.view });
@@ -170,10 +184,21 @@ export class LiveHub {
   private createRoom(key: string, v: ViewKey): ServerRoom | OverviewRoom {
     const { metrics, logger, stepSeconds } = this.o;
     if (v.view === 'overview') {
-      return new OverviewRoom({ stepSeconds, metrics, logger, build: this.o.buildServers, broadcast: (s) => this.timed('servers', () => this.io.to(key).volatile.emit('servers', s)) });
+      return new OverviewRoom({
+        stepSeconds,
+        metrics,
+        logger,
+        build: this.o.buildServers,
+        broadcast: (s) => this.timed('servers', () => this.io.to(key).volatile.emit('servers', s)),
+      });
     }
     return new ServerRoom({
-      key, instance: v.instance, stepSeconds, prometheus: this.o.prometheus, metrics, logger,
+      key,
+      instance: v.instance,
+      stepSeconds,
+      prometheus: this.o.prometheus,
+      metrics,
+      logger,
       broadcast: (d) => this.timed('delta', () => this.io.to(key).volatile.emit('delta', d)),
     });
   }

@@ -25,7 +25,11 @@ export class OverviewRoom {
   private closed = false;
 
   constructor(private readonly o: OverviewRoomOptions) {
-    this.poller = new Poller(o.stepSeconds * 1000, () => this.poll(), () => o.metrics.polls.inc({ view: 'overview', result: 'skipped' }));
+    this.poller = new Poller(
+      o.stepSeconds * 1000,
+      () => this.poll(),
+      () => o.metrics.polls.inc({ view: 'overview', result: 'skipped' }),
+    );
     this.poller.start(true);
   }
 

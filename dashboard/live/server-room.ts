@@ -39,7 +39,11 @@ export class ServerRoom {
   constructor(private readonly o: ServerRoomOptions) {
     this.panels = serverPanels(o.instance, o.stepSeconds);
     for (const p of this.panels) this.buffers.set(p.panel, new SeriesBuffer(HISTORY_POINTS, o.stepSeconds));
-    this.poller = new Poller(o.stepSeconds * 1000, (t) => this.poll(t), () => o.metrics.polls.inc({ view: 'server', result: 'skipped' }));
+    this.poller = new Poller(
+      o.stepSeconds * 1000,
+      (t) => this.poll(t),
+      () => o.metrics.polls.inc({ view: 'server', result: 'skipped' }),
+    );
     this.ready = this.loadHistory().then(() => {
       if (!this.closed) this.poller.start();
     });
@@ -56,7 +60,10 @@ export class ServerRoom {
     await Promise.all(
       this.panels.map(async (p) => {
         try {
-          const r = await this.o.prometheus.queryRange(p.expr, start, end, this.o.stepSeconds, { timeoutMs: Math.max(this.timeoutMs, 10_000), retries: 0 });
+          const r = await this.o.prometheus.queryRange(p.expr, start, end, this.o.stepSeconds, {
+            timeoutMs: Math.max(this.timeoutMs, 10_000),
+            retries: 0,
+          });
           this.buffers.get(p.panel)!.replace(fromMatrix(r.data.result));
           this.errors.delete(p.panel);
         } catch (err) {

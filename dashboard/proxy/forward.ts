@@ -51,7 +51,13 @@ export async function forward(res: Response, up: Upstream, req: ForwardRequest):
   res.once('close', onClose);
   let upstream: globalThis.Response;
   try {
-    upstream = await fetch(url, { method: req.method, headers, body: req.body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(up.timeoutMs), gone.signal]) });
+    upstream = await fetch(url, {
+      method: req.method,
+      headers,
+      body: req.body,
+      redirect: 'manual',
+      signal: AbortSignal.any([AbortSignal.timeout(up.timeoutMs), gone.signal]),
+    });
   } catch (err) {
     if (gone.signal.aborted) return;
     const timedOut = (err as { name?: string }).name === 'TimeoutError';

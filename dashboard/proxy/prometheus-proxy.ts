@@ -57,7 +57,8 @@ function collectParams(req: Request): URLSearchParams {
 /** boundParams enforces the proxy's bounds on a request's parameters, in place; throws QueryTooLargeError. */
 export function boundParams(endpoint: string, p: URLSearchParams, timeoutSeconds: number): void {
   const query = p.get('query');
-  if (query !== null && query.length > MAX_QUERY_LENGTH) throw new QueryTooLargeError(`query is ${query.length} characters; at most ${MAX_QUERY_LENGTH} are accepted`);
+  if (query !== null && query.length > MAX_QUERY_LENGTH)
+    throw new QueryTooLargeError(`query is ${query.length} characters; at most ${MAX_QUERY_LENGTH} are accepted`);
   if (p.getAll('match[]').length > MAX_MATCHERS) throw new QueryTooLargeError(`at most ${MAX_MATCHERS} match[] selectors per request`);
   if (endpoint === 'query_range') {
     const start = parseTime(p.get('start') ?? '');
@@ -89,7 +90,9 @@ export function boundParams(endpoint: string, p: URLSearchParams, timeoutSeconds
 export function mountPrometheusProxy(app: Express, up: Upstream): void {
   const form = express.urlencoded({ extended: false, limit: MAX_PROXY_BODY, parameterLimit: 2 * MAX_MATCHERS + 20 });
   const forbidden = (req: Request) =>
-    new ProxyForbiddenError(`the dashboard passes only Prometheus's read API (query, query_range, series, labels, label values, metadata, targets); ${req.method} ${req.path} is refused`);
+    new ProxyForbiddenError(
+      `the dashboard passes only Prometheus's read API (query, query_range, series, labels, label values, metadata, targets); ${req.method} ${req.path} is refused`,
+    );
 
   const handle = async (req: Request, res: Response) => {
     const sub = req.path.slice('/api/prometheus/'.length);

@@ -10,7 +10,9 @@ export interface ServiceRoute {
 }
 
 /** The analytics routes the dashboard uses: rules (CRUD, backtest), forecasts, alerts, usage, alarm, OpenAPI. */
-export const ANALYTICS_ROUTES: ServiceRoute[] = [{ methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], pattern: /^[A-Za-z0-9_.:\-/]{1,512}$/ }];
+export const ANALYTICS_ROUTES: ServiceRoute[] = [
+  { methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], pattern: /^[A-Za-z0-9_.:\-/]{1,512}$/ },
+];
 
 /** The alerts routes the dashboard uses: reading alerts, history and outbox, and acknowledging (not the receivers). */
 export const ALERTS_ROUTES: ServiceRoute[] = [
@@ -28,8 +30,10 @@ export function mountServiceProxy(app: Express, up: Upstream, routes: ServiceRou
   const prefix = `/api/${up.name}/v1/`;
   const handle = async (req: Request, res: Response) => {
     const sub = req.path.startsWith(prefix) ? req.path.slice(prefix.length) : '';
-    const ok = sub !== '' && !sub.split('/').some((s) => s === '' || s === '.' || s === '..' || s.includes('%2e') || s.includes('%2E'))
-      && routes.some((r) => r.methods.includes(req.method) && r.pattern.test(sub));
+    const ok =
+      sub !== '' &&
+      !sub.split('/').some((s) => s === '' || s === '.' || s === '..' || s.includes('%2e') || s.includes('%2E')) &&
+      routes.some((r) => r.methods.includes(req.method) && r.pattern.test(sub));
     if (!ok) {
       sendError(res, new ProxyForbiddenError(`the dashboard does not pass ${req.method} ${req.path} to ${up.name}`));
       return;

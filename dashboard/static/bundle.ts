@@ -16,8 +16,13 @@ export function defaultWebDir(): string {
 function missing(res: Response, req: Request, dir: string): void {
   const err = new BundleMissingError(dir);
   if (req.accepts(['html', 'json']) === 'html') {
-    res.status(503).type('html').set('Cache-Control', 'no-store')
-      .send(`<!doctype html><meta charset="utf-8"><title>Vigil dashboard not built</title><h1>The dashboard is not built</h1><p>${err.message.replace(/[<>&]/g, '')}</p>\n`);
+    res
+      .status(503)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(
+        `<!doctype html><meta charset="utf-8"><title>Vigil dashboard not built</title><h1>The dashboard is not built</h1><p>${err.message.replace(/[<>&]/g, '')}</p>\n`,
+      );
     return;
   }
   sendError(res, err);
@@ -29,7 +34,10 @@ function missing(res: Response, req: Request, dir: string): void {
  * pages answer 503 saying to run `npm run build`.
  */
 export function mountBundle(app: Express, dir: string): void {
-  app.use('/assets', express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true, redirect: false }));
+  app.use(
+    '/assets',
+    express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true, redirect: false }),
+  );
   const index = join(dir, 'index.html');
   const page = (req: Request, res: Response) => {
     if (!existsSync(index)) return missing(res, req, dir);

@@ -71,7 +71,10 @@ export function renderAlertmanagerConfig(source: AlertmanagerConfigDoc, opts: Al
       .map((w) => {
         const url = rewriteUrl(opts.addresses, w.url);
         if (url === undefined) return undefined;
-        const auth = opts.alertsToken && new URL(url).pathname === ALERTS_WEBHOOK_PATH ? { http_config: { authorization: { type: 'Bearer', credentials: opts.alertsToken } } } : {};
+        const auth =
+          opts.alertsToken && new URL(url).pathname === ALERTS_WEBHOOK_PATH
+            ? { http_config: { authorization: { type: 'Bearer', credentials: opts.alertsToken } } }
+            : {};
         return { ...w, url, ...auth };
       })
       .filter((w): w is WebhookConfig => w !== undefined);
@@ -86,7 +89,9 @@ export function renderAlertmanagerConfig(source: AlertmanagerConfigDoc, opts: Al
     doc.route!.routes!.push({ receiver: r.name, continue: true });
   };
 
-  (opts.extraWebhookUrls ?? []).forEach((url, i) => addReceiver({ name: `webhook-${i + 1}`, webhook_configs: [{ url, send_resolved: true }] }));
+  (opts.extraWebhookUrls ?? []).forEach((url, i) =>
+    addReceiver({ name: `webhook-${i + 1}`, webhook_configs: [{ url, send_resolved: true }] }),
+  );
 
   const d = opts.direct;
   if (d?.smtpHost && d.emailTo) {
@@ -101,18 +106,25 @@ export function renderAlertmanagerConfig(source: AlertmanagerConfigDoc, opts: Al
     };
     addReceiver({
       name: 'email',
-      email_configs: d.emailTo.split(',').map((to) => to.trim()).filter(Boolean).map((to) => ({ to, send_resolved: true })),
+      email_configs: d.emailTo
+        .split(',')
+        .map((to) => to.trim())
+        .filter(Boolean)
+        .map((to) => ({ to, send_resolved: true })),
     });
   }
   if (d?.slackWebhookUrl) {
     addReceiver({
       name: 'slack',
-      slack_configs: [{
-        api_url: d.slackWebhookUrl,
-        send_resolved: true,
-        title: '{{ if eq .Status "firing" }}[FIRING]{{ else }}[RESOLVED]{{ end }} {{ .CommonLabels.alertname }} on {{ .CommonLabels.instance }}',
-        text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}',
-      }],
+      slack_configs: [
+        {
+          api_url: d.slackWebhookUrl,
+          send_resolved: true,
+          title:
+            '{{ if eq .Status "firing" }}[FIRING]{{ else }}[RESOLVED]{{ end }} {{ .CommonLabels.alertname }} on {{ .CommonLabels.instance }}',
+          text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}',
+        },
+      ],
     });
   }
   return doc;

@@ -50,7 +50,10 @@ describe('renderPrometheusConfig', () => {
 
   it('sends the dashboard token with http_sd requests when one is set', () => {
     const out = renderPrometheusConfig(prom, { addresses: local, sourceDir: '/s', sdToken: 'tok' });
-    expect(out.scrape_configs?.find((j) => j.job_name === 'agent-registered')?.http_sd_configs?.[0]?.authorization).toEqual({ type: 'Bearer', credentials: 'tok' });
+    expect(out.scrape_configs?.find((j) => j.job_name === 'agent-registered')?.http_sd_configs?.[0]?.authorization).toEqual({
+      type: 'Bearer',
+      credentials: 'tok',
+    });
   });
 });
 
@@ -61,14 +64,24 @@ const am: AlertmanagerConfigDoc = {
 
 describe('renderAlertmanagerConfig', () => {
   it('points the webhook at the local alerts service and adds extra webhooks as receivers of their own', () => {
-    const out = renderAlertmanagerConfig(am, { addresses: new Map([['alerts:9103', '127.0.0.1:19103']]), extraWebhookUrls: ['http://127.0.0.1:1234/hook'] });
+    const out = renderAlertmanagerConfig(am, {
+      addresses: new Map([['alerts:9103', '127.0.0.1:19103']]),
+      extraWebhookUrls: ['http://127.0.0.1:1234/hook'],
+    });
     expect(out.receivers?.[0]?.webhook_configs?.[0]?.url).toBe('http://127.0.0.1:19103/api/v1/alertmanager-webhook');
-    expect(out.receivers?.[1]).toEqual({ name: 'webhook-1', webhook_configs: [{ url: 'http://127.0.0.1:1234/hook', send_resolved: true }] });
+    expect(out.receivers?.[1]).toEqual({
+      name: 'webhook-1',
+      webhook_configs: [{ url: 'http://127.0.0.1:1234/hook', send_resolved: true }],
+    });
     expect(out.route?.routes).toContainEqual({ receiver: 'webhook-1', continue: true });
   });
 
   it('sends DASHBOARD_TOKEN on the webhook to the alerts service only, never to other receivers', () => {
-    const out = renderAlertmanagerConfig(am, { addresses: new Map([['alerts:9103', '127.0.0.1:19103']]), extraWebhookUrls: ['http://127.0.0.1:1234/hook'], alertsToken: 's3cret' });
+    const out = renderAlertmanagerConfig(am, {
+      addresses: new Map([['alerts:9103', '127.0.0.1:19103']]),
+      extraWebhookUrls: ['http://127.0.0.1:1234/hook'],
+      alertsToken: 's3cret',
+    });
     expect(out.receivers?.[0]?.webhook_configs?.[0]?.http_config).toEqual({ authorization: { type: 'Bearer', credentials: 's3cret' } });
     expect(out.receivers?.[1]?.webhook_configs?.[0]).not.toHaveProperty('http_config');
     expect(JSON.stringify(renderAlertmanagerConfig(am, {}))).not.toContain('authorization');
@@ -81,10 +94,27 @@ describe('renderAlertmanagerConfig', () => {
 
   it('adds email and Slack receivers from the environment values when asked to notify directly', () => {
     const out = renderAlertmanagerConfig(am, {
-      direct: { smtpHost: 'smtp.example.com', smtpPort: 2525, smtpUser: 'u', smtpPassword: 'p', emailFrom: 'vigil@example.com', emailTo: 'a@example.com, b@example.com', slackWebhookUrl: 'https://hooks.slack.com/services/X' },
+      direct: {
+        smtpHost: 'smtp.example.com',
+        smtpPort: 2525,
+        smtpUser: 'u',
+        smtpPassword: 'p',
+        emailFrom: 'vigil@example.com',
+        emailTo: 'a@example.com, b@example.com',
+        slackWebhookUrl: 'https://hooks.slack.com/services/X',
+      },
     });
-    expect(out.global).toMatchObject({ smtp_smarthost: 'smtp.example.com:2525', smtp_from: 'vigil@example.com', smtp_auth_username: 'u', smtp_auth_password: 'p', smtp_require_tls: false });
-    expect(out.receivers?.find((r) => r.name === 'email')?.email_configs).toEqual([{ to: 'a@example.com', send_resolved: true }, { to: 'b@example.com', send_resolved: true }]);
+    expect(out.global).toMatchObject({
+      smtp_smarthost: 'smtp.example.com:2525',
+      smtp_from: 'vigil@example.com',
+      smtp_auth_username: 'u',
+      smtp_auth_password: 'p',
+      smtp_require_tls: false,
+    });
+    expect(out.receivers?.find((r) => r.name === 'email')?.email_configs).toEqual([
+      { to: 'a@example.com', send_resolved: true },
+      { to: 'b@example.com', send_resolved: true },
+    ]);
     expect(out.receivers?.find((r) => r.name === 'slack')?.slack_configs?.[0]?.api_url).toBe('https://hooks.slack.com/services/X');
     expect(out.route?.routes?.map((r) => r.receiver)).toEqual(['vigil-alerts', 'email', 'slack']);
   });

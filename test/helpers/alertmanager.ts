@@ -13,7 +13,14 @@ export interface TestAlertmanager {
   dir: string;
   child: Child;
   /** Alerts currently in Alertmanager (`GET /api/v2/alerts`). */
-  alerts(): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; status: { state: string; silencedBy: string[] }; fingerprint: string }>>;
+  alerts(): Promise<
+    Array<{
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      status: { state: string; silencedBy: string[] };
+      fingerprint: string;
+    }>
+  >;
   /** Rewrites alertmanager.yml and reloads it (`POST /-/reload`); throws when Alertmanager rejects it. */
   reload(config: Record<string, unknown> | string): Promise<void>;
   stop(): Promise<void>;
@@ -28,7 +35,10 @@ export async function startAlertmanager(config?: Record<string, unknown> | strin
   const bin = requireBinary('alertmanager', 'ALERTMANAGER_BIN');
   const dir = await mkdtemp(join(tmpdir(), 'vigil-am-'));
   const port = await freePort();
-  const cfg = config ?? { route: { receiver: 'null', group_wait: '0s', group_interval: '1s', repeat_interval: '1h' }, receivers: [{ name: 'null' }] };
+  const cfg = config ?? {
+    route: { receiver: 'null', group_wait: '0s', group_interval: '1s', repeat_interval: '1h' },
+    receivers: [{ name: 'null' }],
+  };
   const configPath = join(dir, 'alertmanager.yml');
   await writeFile(configPath, typeof cfg === 'string' ? cfg : stringify(cfg));
   const url = `http://127.0.0.1:${port}`;

@@ -4,7 +4,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireBinary } from './binaries.js';
 
 /** Chromium flags that start Debian's chromium headless in a container without a GPU or network noise. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Where browser tests save their screenshots (gitignored). */
 export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
@@ -21,7 +29,11 @@ export interface WatchedPage {
 }
 
 /** newPage opens a page at a laptop size (or the given one) that records its console errors. */
-export async function newPage(browser: Browser, viewport = { width: 1366, height: 900 }, colorScheme: 'light' | 'dark' = 'light'): Promise<WatchedPage> {
+export async function newPage(
+  browser: Browser,
+  viewport = { width: 1366, height: 900 },
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
   const page = await context.newPage();
   const errors: string[] = [];

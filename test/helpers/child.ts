@@ -51,8 +51,12 @@ export function startChild(cmd: string, args: string[], opts: SpawnOptions = {})
  * answers 200, failing early with the child's output if the child exits.
  */
 export async function waitReady(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(`${url}/-/ready`, async () => {
-    if (child.proc.exitCode !== null) throw new Error(`process exited with ${child.proc.exitCode}: ${child.output()}`);
-    return (await fetch(`${url}/-/ready`)).status === 200;
-  }, timeoutMs);
+  await waitFor(
+    `${url}/-/ready`,
+    async () => {
+      if (child.proc.exitCode !== null) throw new Error(`process exited with ${child.proc.exitCode}: ${child.output()}`);
+      return (await fetch(`${url}/-/ready`)).status === 200;
+    },
+    timeoutMs,
+  );
 }

@@ -34,10 +34,13 @@ export async function startCountingProxy(target: string, port = 0): Promise<Coun
         for (const [k, v] of new URLSearchParams(body.toString())) params.append(k, v);
       }
       requests.push({ path: u.pathname, params, at: Date.now() });
-      const up = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = request(
+        { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', () => {
         res.writeHead(502).end();
       });

@@ -28,7 +28,10 @@ export async function startDashboard(env: Record<string, string> = {}, opts: { w
   let webDir = opts.webDir ?? join(dir, 'web');
   if (opts.webDir === undefined) {
     await mkdir(join(webDir, 'assets'), { recursive: true });
-    await writeFile(join(webDir, 'index.html'), '<!doctype html><title>Vigil</title><script type="module" src="/assets/app.js"></script>\n');
+    await writeFile(
+      join(webDir, 'index.html'),
+      '<!doctype html><title>Vigil</title><script type="module" src="/assets/app.js"></script>\n',
+    );
     await writeFile(join(webDir, 'assets', 'app.js'), 'console.log("vigil");\n');
   } else if (opts.webDir === null) {
     webDir = join(dir, 'no-bundle');
@@ -64,10 +67,15 @@ export function hostHistory(instance: string, from: number, to: number, stepSeco
   for (let t = Math.ceil(from / stepSeconds) * stepSeconds; t <= to; t += stepSeconds) ts.push(t);
   const base = { instance, job: 'agent' };
   const gauge = (name: string, labels: Record<string, string>, f: (t: number, i: number) => number): BackfillSeries => ({
-    name, labels: { ...base, ...labels }, samples: ts.map((t, i) => [t, Math.round(f(t, i) * 1000) / 1000]),
+    name,
+    labels: { ...base, ...labels },
+    samples: ts.map((t, i) => [t, Math.round(f(t, i) * 1000) / 1000]),
   });
   const counter = (name: string, labels: Record<string, string>, perSecond: number): BackfillSeries => ({
-    name, type: 'counter', labels: { ...base, ...labels }, samples: ts.map((t) => [t, Math.round((t - ts[0]!) * perSecond)]),
+    name,
+    type: 'counter',
+    labels: { ...base, ...labels },
+    samples: ts.map((t) => [t, Math.round((t - ts[0]!) * perSecond)]),
   });
   const forecast = { metric_name: 'disk_usage_percent', mountpoint: '/', rule: 'disk-fill' };
   return [

@@ -13,13 +13,15 @@ const uint = z.number().int().nonnegative();
 
 const dataSourceRef = z.strictObject({ type: z.string().optional(), uid: z.string().optional() });
 
-const gridPos = z.strictObject({
-  h: uint.positive(),
-  w: uint.positive().max(24),
-  x: uint.max(23),
-  y: uint,
-  static: z.boolean().optional(),
-}).refine((g) => g.x + g.w <= 24, 'x + w must not exceed the 24-column grid');
+const gridPos = z
+  .strictObject({
+    h: uint.positive(),
+    w: uint.positive().max(24),
+    x: uint.max(23),
+    y: uint,
+    static: z.boolean().optional(),
+  })
+  .refine((g) => g.x + g.w <= 24, 'x + w must not exceed the 24-column grid');
 
 const dashboardLink = z.strictObject({
   title: z.string(),
@@ -37,7 +39,14 @@ const dashboardLink = z.strictObject({
 // CUE: `value?: number`, with the FIXME that -Infinity serialises as null; Grafana writes null for the base step.
 const thresholdsConfig = z.strictObject({
   mode: z.enum(['absolute', 'percentage']),
-  steps: z.array(z.strictObject({ value: z.number().nullable().optional(), color: z.string(), index: z.number().int().optional(), state: z.string().optional() })),
+  steps: z.array(
+    z.strictObject({
+      value: z.number().nullable().optional(),
+      color: z.string(),
+      index: z.number().int().optional(),
+      state: z.string().optional(),
+    }),
+  ),
 });
 
 const fieldConfig = z.strictObject({
@@ -51,9 +60,13 @@ const fieldConfig = z.strictObject({
   decimals: z.number().optional(),
   min: z.number().optional(),
   max: z.number().optional(),
-  mappings: z.array(z.looseObject({ type: z.enum(['value', 'range', 'regex', 'special']), options: z.record(z.string(), z.unknown()) })).optional(),
+  mappings: z
+    .array(z.looseObject({ type: z.enum(['value', 'range', 'regex', 'special']), options: z.record(z.string(), z.unknown()) }))
+    .optional(),
   thresholds: thresholdsConfig.optional(),
-  color: z.strictObject({ mode: z.string(), fixedColor: z.string().optional(), seriesBy: z.enum(['min', 'max', 'last']).optional() }).optional(),
+  color: z
+    .strictObject({ mode: z.string(), fixedColor: z.string().optional(), seriesBy: z.enum(['min', 'max', 'last']).optional() })
+    .optional(),
   links: z.array(z.unknown()).optional(),
   noValue: z.string().optional(),
   custom: z.record(z.string(), z.unknown()).optional(),
@@ -80,14 +93,18 @@ const panel = z.strictObject({
   maxDataPoints: z.number().optional(),
   thresholds: z.array(z.unknown()).optional(),
   timeRegions: z.array(z.unknown()).optional(),
-  transformations: z.array(z.strictObject({ id: z.string(), disabled: z.boolean().optional(), filter: matcherConfig.optional(), options: z.unknown() })).optional(),
+  transformations: z
+    .array(z.strictObject({ id: z.string(), disabled: z.boolean().optional(), filter: matcherConfig.optional(), options: z.unknown() }))
+    .optional(),
   interval: z.string().optional(),
   timeFrom: z.string().optional(),
   timeShift: z.string().optional(),
   options: z.record(z.string(), z.unknown()),
   fieldConfig: z.strictObject({
     defaults: fieldConfig,
-    overrides: z.array(z.strictObject({ matcher: matcherConfig, properties: z.array(z.strictObject({ id: z.string(), value: z.unknown().optional() })) })),
+    overrides: z.array(
+      z.strictObject({ matcher: matcherConfig, properties: z.array(z.strictObject({ id: z.string(), value: z.unknown().optional() })) }),
+    ),
   }),
 });
 

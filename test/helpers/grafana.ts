@@ -34,7 +34,9 @@ export interface PanelQuery {
 /** loadDashboards reads every JSON file in grafana/dashboards/, keyed by file name. */
 export function loadDashboards(dir = DASHBOARDS_DIR): Map<string, GrafanaDashboard> {
   const out = new Map<string, GrafanaDashboard>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     out.set(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as GrafanaDashboard);
   }
   return out;

@@ -36,10 +36,15 @@ for (let i = 0; i < n; i += chunk) held.push(Buffer.alloc(Math.min(chunk, n - i)
 console.log('held', held.length); setInterval(() => held.length, 60_000);`;
   const child = startChild(process.execPath, ['-e', script], { env: { ...process.env, HOLD_BYTES: String(Math.round(bytes)) } });
   try {
-    await waitFor(`a child to hold ${Math.round(bytes / 2 ** 20)} MiB`, () => {
-      if (child.proc.exitCode !== null || child.proc.signalCode !== null) throw new Error(`memory holder exited: ${child.output()}`);
-      return child.output().includes('held');
-    }, 120_000, 200);
+    await waitFor(
+      `a child to hold ${Math.round(bytes / 2 ** 20)} MiB`,
+      () => {
+        if (child.proc.exitCode !== null || child.proc.signalCode !== null) throw new Error(`memory holder exited: ${child.output()}`);
+        return child.output().includes('held');
+      },
+      120_000,
+      200,
+    );
   } catch (err) {
     await child.stop(2_000);
     throw err;

@@ -15,8 +15,18 @@ export function mailsAbout(sink: SmtpSink, alertname: string, kind: 'firing' | '
 }
 
 /** waitForMail waits until an email about `alertname` in state `kind` arrived and returns the first. */
-export async function waitForMail(sink: SmtpSink, alertname: string, kind: 'firing' | 'resolved', timeoutMs = 180_000): Promise<CaughtMail> {
-  return waitFor(`the ${kind} email of ${alertname} (arrived so far: ${JSON.stringify(sink.mails.map(subjectOf))})`, () => mailsAbout(sink, alertname, kind)[0], timeoutMs, 500);
+export async function waitForMail(
+  sink: SmtpSink,
+  alertname: string,
+  kind: 'firing' | 'resolved',
+  timeoutMs = 180_000,
+): Promise<CaughtMail> {
+  return waitFor(
+    `the ${kind} email of ${alertname} (arrived so far: ${JSON.stringify(sink.mails.map(subjectOf))})`,
+    () => mailsAbout(sink, alertname, kind)[0],
+    timeoutMs,
+    500,
+  );
 }
 
 /** chartOf decodes the inline chart of the last `hours` hours that an email carries (`cid:chart-24h-…`). */

@@ -9,14 +9,17 @@ const day: Array<[number, number]> = Array.from({ length: 288 }, (_, i) => [now 
 
 describe('decodePng and the chart pixel checks the end-to-end tests rely on', () => {
   it('decodes resvg PNGs to pixels: a white background with the chart drawn on it', async () => {
-    const img = decodePng(await renderChart({ title: 't', series: [day], spec: { expr: 'x', threshold: 30 }, start: now - 86_400e3, end: now, color: RED }));
+    const img = decodePng(
+      await renderChart({ title: 't', series: [day], spec: { expr: 'x', threshold: 30 }, start: now - 86_400e3, end: now, color: RED }),
+    );
     expect([img.width, img.height]).toEqual([600, 240]);
     expect(pixelsLike(img, '#ffffff', 0).length).toBeGreaterThan(img.width * img.height * 0.5);
     expect(pixelsLike(img, RED).length).toBeGreaterThan(0);
   });
 
   it('tells a chart with a series across the day from one with only its threshold line, or only the last minutes', async () => {
-    const render = (series: Array<Array<[number, number]>>) => renderChart({ title: 't', series, spec: { expr: 'x', threshold: 30 }, start: now - 86_400e3, end: now, color: RED });
+    const render = (series: Array<Array<[number, number]>>) =>
+      renderChart({ title: 't', series, spec: { expr: 'x', threshold: 30 }, start: now - 86_400e3, end: now, color: RED });
     const full = decodePng(await render([day]));
     const empty = decodePng(await render([]));
     const young = decodePng(await render([day.slice(-2)]));
@@ -30,7 +33,16 @@ describe('decodePng and the chart pixel checks the end-to-end tests rely on', ()
     const six = day.slice(-72).map(([t], i): [number, number] => [t, 30 + i * 0.4]);
     const spec = { expr: 'x', threshold: 70, forecast: { value: 80, at: now + 4 * 3600e3, lower: 75, upper: 85 } };
     const withF = decodePng(await renderChart({ title: 't', series: [six], spec, start: now - 86_400e3, end: now, color: AMBER }));
-    const without = decodePng(await renderChart({ title: 't', series: [six], spec: { expr: 'x', threshold: 70 }, start: now - 86_400e3, end: now + 4 * 3600e3, color: AMBER }));
+    const without = decodePng(
+      await renderChart({
+        title: 't',
+        series: [six],
+        spec: { expr: 'x', threshold: 70 },
+        start: now - 86_400e3,
+        end: now + 4 * 3600e3,
+        color: AMBER,
+      }),
+    );
     const rows = (img: typeof withF) => {
       const span = plotSpan(img);
       expect(span).toBeDefined();

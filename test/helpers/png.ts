@@ -37,7 +37,8 @@ export function decodePng(png: Buffer): Image {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
       colorType = data[9]!;
-      if (data[8] !== 8 || data[12] !== 0 || !CHANNELS[colorType]) throw new Error(`unsupported PNG: depth ${data[8]}, colour type ${colorType}, interlace ${data[12]}`);
+      if (data[8] !== 8 || data[12] !== 0 || !CHANNELS[colorType])
+        throw new Error(`unsupported PNG: depth ${data[8]}, colour type ${colorType}, interlace ${data[12]}`);
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     off += 12 + len;
@@ -60,7 +61,14 @@ export function decodePng(png: Buffer): Image {
   const rgba = Buffer.alloc(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     const s = i * bpp;
-    const [r, g, b, a] = bpp === 4 ? [px[s]!, px[s + 1]!, px[s + 2]!, px[s + 3]!] : bpp === 3 ? [px[s]!, px[s + 1]!, px[s + 2]!, 255] : bpp === 2 ? [px[s]!, px[s]!, px[s]!, px[s + 1]!] : [px[s]!, px[s]!, px[s]!, 255];
+    const [r, g, b, a] =
+      bpp === 4
+        ? [px[s]!, px[s + 1]!, px[s + 2]!, px[s + 3]!]
+        : bpp === 3
+          ? [px[s]!, px[s + 1]!, px[s + 2]!, 255]
+          : bpp === 2
+            ? [px[s]!, px[s]!, px[s]!, px[s + 1]!]
+            : [px[s]!, px[s]!, px[s]!, 255];
     rgba.writeUInt32BE(((r << 24) | (g << 16) | (b << 8) | a) >>> 0, i * 4);
   }
   return { width, height, rgba };
@@ -120,7 +128,12 @@ export function plotSpan(img: Image): { left: number; right: number; y: number }
 }
 
 /** inPlot keeps the pixels whose x lies between fractions `from` and `to` of a plot span. */
-export function inPlot(px: Array<[number, number]>, span: { left: number; right: number }, from: number, to: number): Array<[number, number]> {
+export function inPlot(
+  px: Array<[number, number]>,
+  span: { left: number; right: number },
+  from: number,
+  to: number,
+): Array<[number, number]> {
   const w = span.right - span.left;
   return px.filter(([x]) => x >= span.left + from * w && x < span.left + to * w);
 }

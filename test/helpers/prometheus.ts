@@ -67,7 +67,9 @@ export function toOpenMetricsBackfill(series: BackfillSeries[]): string {
     lines.push(`# HELP ${family} ${list[0]?.help ?? 'backfilled by a test'}`);
     lines.push(`# TYPE ${family} ${type}`);
     for (const s of list) {
-      const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
+      const labels = Object.entries(s.labels ?? {})
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+        .join(',');
       const sample = type === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
       for (const [t, v] of s.samples) lines.push(`${sample}${labels ? `{${labels}}` : ''} ${v} ${t}`);
     }

@@ -39,7 +39,27 @@ export interface TestStackOptions {
 }
 
 /** Variables of the test runner's environment that would change what the stack does. */
-const SCRUB = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_SECURE', 'ALERT_EMAIL_TO', 'ALERT_EMAIL_FROM', 'SLACK_WEBHOOK_URL', 'ALERT_WEBHOOK_URL', 'DASHBOARD_TOKEN', 'DASHBOARD_URL', 'DATA_DIR', 'VIGIL_STACK_SERVICES', 'VIGIL_STACK_RULE_FILES', 'ANALYTICS_RULES_FILE', 'THRESHOLD_CPU', 'THRESHOLD_MEMORY', 'THRESHOLD_DISK', 'ALERTS_MAIL_CATCHER'];
+const SCRUB = [
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'SMTP_SECURE',
+  'ALERT_EMAIL_TO',
+  'ALERT_EMAIL_FROM',
+  'SLACK_WEBHOOK_URL',
+  'ALERT_WEBHOOK_URL',
+  'DASHBOARD_TOKEN',
+  'DASHBOARD_URL',
+  'DATA_DIR',
+  'VIGIL_STACK_SERVICES',
+  'VIGIL_STACK_RULE_FILES',
+  'ANALYTICS_RULES_FILE',
+  'THRESHOLD_CPU',
+  'THRESHOLD_MEMORY',
+  'THRESHOLD_DISK',
+  'ALERTS_MAIL_CATCHER',
+];
 
 /**
  * startTestStack runs `vigil stack` as a user does, on free ports, optionally over a Prometheus TSDB
@@ -57,7 +77,9 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const file = join(dir, 'backfill.om');
     await writeFile(file, toOpenMetricsBackfill(series));
     await mkdir(join(dataDir, 'prometheus'), { recursive: true });
-    await run(requireBinary('promtool', 'PROMTOOL_BIN'), ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dataDir, 'prometheus')], { maxBuffer: 64 * 1024 * 1024 });
+    await run(requireBinary('promtool', 'PROMTOOL_BIN'), ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dataDir, 'prometheus')], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
   }
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   for (const k of SCRUB) delete env[k];
@@ -72,10 +94,15 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('vigil stack to print that it is ready', () => {
-      if (child.proc.exitCode !== null) throw new Error(`vigil stack exited: ${child.output()}`);
-      return child.output().includes('Vigil stack is ready');
-    }, 120_000, 250);
+    await waitFor(
+      'vigil stack to print that it is ready',
+      () => {
+        if (child.proc.exitCode !== null) throw new Error(`vigil stack exited: ${child.output()}`);
+        return child.output().includes('Vigil stack is ready');
+      },
+      120_000,
+      250,
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -84,9 +111,16 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
 }
 
 /** promQuery runs an instant PromQL query against a Prometheus URL and returns `data.result`. */
-export async function promQuery(prometheusUrl: string, expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+export async function promQuery(
+  prometheusUrl: string,
+  expr: string,
+): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const r = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await r.json()) as { status: string; error?: string; data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await r.json()) as {
+    status: string;
+    error?: string;
+    data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
   return body.data?.result ?? [];
 }

@@ -49,12 +49,21 @@ export async function startStack(env: Record<string, string> = {}, args: string[
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ALERTS_GROUP_WAIT_SECONDS: '2', ...env };
   delete childEnv.SMTP_HOST;
   if (!env.DASHBOARD_TOKEN) delete childEnv.DASHBOARD_TOKEN;
-  const child = startChild(process.execPath, [CLI, 'stack', '--data-dir', join(dir, 'data'), ...Object.entries(ports).flatMap(([k, v]) => [`--${k}-port`, String(v)]), ...args], { env: childEnv });
+  const child = startChild(
+    process.execPath,
+    [CLI, 'stack', '--data-dir', join(dir, 'data'), ...Object.entries(ports).flatMap(([k, v]) => [`--${k}-port`, String(v)]), ...args],
+    { env: childEnv },
+  );
   try {
-    await waitFor('vigil stack to be ready', () => {
-      if (child.proc.exitCode !== null) throw new Error(`vigil stack exited: ${child.output()}`);
-      return child.output().includes('Vigil stack is ready');
-    }, 90_000, 250);
+    await waitFor(
+      'vigil stack to be ready',
+      () => {
+        if (child.proc.exitCode !== null) throw new Error(`vigil stack exited: ${child.output()}`);
+        return child.output().includes('Vigil stack is ready');
+      },
+      90_000,
+      250,
+    );
   } catch (err) {
     await child.stop(20_000);
     await rm(dir, { recursive: true, force: true });
@@ -69,7 +78,10 @@ export async function startStack(env: Record<string, string> = {}, args: string[
     analytics: url('analytics'),
     alerts: url('alerts'),
     child,
-    emails: () => emlFiles(join(dir, 'data')).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs).map((p) => readFileSync(p, 'utf8')),
+    emails: () =>
+      emlFiles(join(dir, 'data'))
+        .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+        .map((p) => readFileSync(p, 'utf8')),
     async stop() {
       child.proc.kill('SIGINT');
       await child.stop(20_000);

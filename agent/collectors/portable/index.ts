@@ -10,7 +10,10 @@ type SI = typeof import('systeminformation');
  * (macOS, Windows, BSD). systeminformation spawns `df`, `ps`, `netstat` and the like there, so these
  * cost more CPU than the procfs collectors; on Linux the agent uses those instead (AGENT_BACKEND).
  */
-export async function createPortableCollectors(m: HostMetrics, opts: { topProcesses: number; fsTypesExclude: RegExp; mountPointsExclude: RegExp }): Promise<Collector[]> {
+export async function createPortableCollectors(
+  m: HostMetrics,
+  opts: { topProcesses: number; fsTypesExclude: RegExp; mountPointsExclude: RegExp },
+): Promise<Collector[]> {
   const si: SI = (await import('systeminformation')).default ?? (await import('systeminformation'));
   const collectors: Collector[] = [
     {

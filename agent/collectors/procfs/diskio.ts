@@ -12,9 +12,14 @@ const SECTOR_BYTES = 512;
 /** DiskStats is one line of /proc/diskstats. */
 export interface DiskStats {
   device: string;
-  reads: number; readSectors: number; readMs: number;
-  writes: number; writtenSectors: number; writeMs: number;
-  inProgress: number; ioMs: number;
+  reads: number;
+  readSectors: number;
+  readMs: number;
+  writes: number;
+  writtenSectors: number;
+  writeMs: number;
+  inProgress: number;
+  ioMs: number;
 }
 
 /** parseDiskstats parses /proc/diskstats. */
@@ -26,9 +31,14 @@ export function parseDiskstats(text: string): DiskStats[] {
     const n = f.slice(3).map(Number);
     out.push({
       device: f[2]!,
-      reads: n[0]!, readSectors: n[2]!, readMs: n[3]!,
-      writes: n[4]!, writtenSectors: n[6]!, writeMs: n[7]!,
-      inProgress: n[8]!, ioMs: n[9]!,
+      reads: n[0]!,
+      readSectors: n[2]!,
+      readMs: n[3]!,
+      writes: n[4]!,
+      writtenSectors: n[6]!,
+      writeMs: n[7]!,
+      inProgress: n[8]!,
+      ioMs: n[9]!,
     });
   }
   return out;
@@ -37,7 +47,11 @@ export function parseDiskstats(text: string): DiskStats[] {
 /** DiskIoCollector reads /proc/diskstats: reads, writes, bytes and time per block device, as counters. */
 export class DiskIoCollector implements Collector {
   readonly name = 'diskio';
-  constructor(private readonly m: HostMetrics, private readonly procfs: string, private readonly exclude: RegExp) {}
+  constructor(
+    private readonly m: HostMetrics,
+    private readonly procfs: string,
+    private readonly exclude: RegExp,
+  ) {}
 
   async collect(): Promise<void> {
     const disks = parseDiskstats(readProc(join(this.procfs, 'diskstats'))).filter((d) => !this.exclude.test(d.device));

@@ -130,7 +130,10 @@ export class FilesystemCollector implements Collector {
       const r = await Promise.race([p, timeout]);
       if (r === 'timeout') {
         this.stuck.add(key);
-        p.then(() => this.stuck.delete(key), () => this.stuck.delete(key));
+        p.then(
+          () => this.stuck.delete(key),
+          () => this.stuck.delete(key),
+        );
         return undefined;
       }
       return { mount, bsize: r.bsize, blocks: r.blocks, bfree: r.bfree, bavail: r.bavail, files: r.files, ffree: r.ffree };

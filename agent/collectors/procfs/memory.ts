@@ -9,7 +9,10 @@ export function parseMeminfo(text: string): Map<string, number> {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
-    const rest = line.slice(colon + 1).trim().split(/\s+/);
+    const rest = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     const n = Number(rest[0]);
     if (!Number.isFinite(n)) continue;
     out.set(line.slice(0, colon), rest[1] === 'kB' ? n * 1024 : n);
@@ -20,7 +23,10 @@ export function parseMeminfo(text: string): Map<string, number> {
 /** MemoryCollector reads /proc/meminfo: memory and swap totals, use and percentages. */
 export class MemoryCollector implements Collector {
   readonly name = 'memory';
-  constructor(private readonly m: HostMetrics, private readonly procfs: string) {}
+  constructor(
+    private readonly m: HostMetrics,
+    private readonly procfs: string,
+  ) {}
 
   async collect(): Promise<void> {
     const mi = parseMeminfo(readProc(join(this.procfs, 'meminfo')));

@@ -6,8 +6,14 @@ import { splitFields, type Collector } from '../collector.js';
 /** InterfaceCounters is one line of /proc/net/dev. */
 export interface InterfaceCounters {
   iface: string;
-  rxBytes: number; rxPackets: number; rxErrors: number; rxDrops: number;
-  txBytes: number; txPackets: number; txErrors: number; txDrops: number;
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDrops: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDrops: number;
 }
 
 /** parseNetDev parses /proc/net/dev. */
@@ -21,8 +27,14 @@ export function parseNetDev(text: string): InterfaceCounters[] {
     if (f.length < 16 || f.some((n) => !Number.isFinite(n))) continue;
     out.push({
       iface,
-      rxBytes: f[0]!, rxPackets: f[1]!, rxErrors: f[2]!, rxDrops: f[3]!,
-      txBytes: f[8]!, txPackets: f[9]!, txErrors: f[10]!, txDrops: f[11]!,
+      rxBytes: f[0]!,
+      rxPackets: f[1]!,
+      rxErrors: f[2]!,
+      rxDrops: f[3]!,
+      txBytes: f[8]!,
+      txPackets: f[9]!,
+      txErrors: f[10]!,
+      txDrops: f[11]!,
     });
   }
   return out;
@@ -31,7 +43,11 @@ export function parseNetDev(text: string): InterfaceCounters[] {
 /** NetworkCollector reads /proc/net/dev: bytes, packets, errors and drops per interface, as counters. */
 export class NetworkCollector implements Collector {
   readonly name = 'network';
-  constructor(private readonly m: HostMetrics, private readonly procfs: string, private readonly exclude?: RegExp) {}
+  constructor(
+    private readonly m: HostMetrics,
+    private readonly procfs: string,
+    private readonly exclude?: RegExp,
+  ) {}
 
   async collect(): Promise<void> {
     const all = parseNetDev(readProc(join(this.procfs, 'net', 'dev')));

@@ -50,7 +50,9 @@ describe('procfs parsers', () => {
   });
 
   it('strips the host rootfs prefix when running in a container', () => {
-    const mounts = parseMounts('/dev/vda /host ext4 rw 0 0\n/dev/vdb /host/data ext4 rw 0 0\n/dev/vdc /app ext4 rw 0 0\n', { rootfs: '/host' });
+    const mounts = parseMounts('/dev/vda /host ext4 rw 0 0\n/dev/vdb /host/data ext4 rw 0 0\n/dev/vdc /app ext4 rw 0 0\n', {
+      rootfs: '/host',
+    });
     expect(mounts.map((m) => m.mountpoint)).toEqual(['/', '/data']);
   });
 
@@ -59,7 +61,9 @@ describe('procfs parsers', () => {
       'Inter-|   Receive |  Transmit\n face |bytes packets errs drop fifo frame compressed multicast|bytes packets errs drop fifo colls carrier compressed\n' +
         '  eth0: 1000 10 1 2 0 0 0 0 2000 20 3 4 0 0 0 0\n',
     );
-    expect(ifs).toEqual([{ iface: 'eth0', rxBytes: 1000, rxPackets: 10, rxErrors: 1, rxDrops: 2, txBytes: 2000, txPackets: 20, txErrors: 3, txDrops: 4 }]);
+    expect(ifs).toEqual([
+      { iface: 'eth0', rxBytes: 1000, rxPackets: 10, rxErrors: 1, rxDrops: 2, txBytes: 2000, txPackets: 20, txErrors: 3, txDrops: 4 },
+    ]);
   });
 
   it('reads /proc/diskstats and leaves out partitions and loop devices by default', () => {
@@ -68,7 +72,16 @@ describe('procfs parsers', () => {
       ' 254 0 vda 100 5 2000 30 50 6 4000 70 1 90 100 0 0 0 0\n 254 1 vda1 1 1 1 1 1 1 1 1 0 1 1 0 0 0 0\n 7 0 loop0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n 259 0 nvme0n1 1 0 8 1 1 0 8 1 0 1 1\n',
     ).filter((x) => !ex.test(x.device));
     expect(d.map((x) => x.device)).toEqual(['vda', 'nvme0n1']);
-    expect(d[0]).toMatchObject({ reads: 100, readSectors: 2000, readMs: 30, writes: 50, writtenSectors: 4000, writeMs: 70, inProgress: 1, ioMs: 90 });
+    expect(d[0]).toMatchObject({
+      reads: 100,
+      readSectors: 2000,
+      readMs: 30,
+      writes: 50,
+      writtenSectors: 4000,
+      writeMs: 70,
+      inProgress: 1,
+      ioMs: 90,
+    });
   });
 
   it('reads /proc/<pid>/stat with spaces and parentheses in the name', () => {
@@ -78,7 +91,12 @@ describe('procfs parsers', () => {
   });
 
   it('keeps at most 2N process names whatever the number of processes', () => {
-    const usage = Array.from({ length: 5000 }, (_, i) => ({ name: `p${i}`, cpuPercent: i % 97, memoryBytes: (i * 7919) % 10007, count: 1 }));
+    const usage = Array.from({ length: 5000 }, (_, i) => ({
+      name: `p${i}`,
+      cpuPercent: i % 97,
+      memoryBytes: (i * 7919) % 10007,
+      count: 1,
+    }));
     const top = topProcesses(usage, 10);
     expect(top.length).toBeGreaterThanOrEqual(10);
     expect(top.length).toBeLessThanOrEqual(20);

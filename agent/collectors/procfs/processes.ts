@@ -57,8 +57,14 @@ export interface ProcessUsage {
  */
 export function topProcesses(usage: ProcessUsage[], n: number): ProcessUsage[] {
   // Names using nothing (idle kernel threads) are not "top" of anything; leave them out.
-  const byCpu = usage.filter((u) => u.cpuPercent > 0).sort((a, b) => b.cpuPercent - a.cpuPercent || a.name.localeCompare(b.name)).slice(0, n);
-  const byMem = usage.filter((u) => u.memoryBytes > 0).sort((a, b) => b.memoryBytes - a.memoryBytes || a.name.localeCompare(b.name)).slice(0, n);
+  const byCpu = usage
+    .filter((u) => u.cpuPercent > 0)
+    .sort((a, b) => b.cpuPercent - a.cpuPercent || a.name.localeCompare(b.name))
+    .slice(0, n);
+  const byMem = usage
+    .filter((u) => u.memoryBytes > 0)
+    .sort((a, b) => b.memoryBytes - a.memoryBytes || a.name.localeCompare(b.name))
+    .slice(0, n);
   return [...new Set([...byCpu, ...byMem])];
 }
 
@@ -84,7 +90,9 @@ export class ProcessCollector implements Collector {
   ) {}
 
   async collect(): Promise<void> {
-    const pids = readdirSync(this.procfs).filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number);
+    const pids = readdirSync(this.procfs)
+      .filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57)
+      .map(Number);
     const now = performance.now();
     const stats: Array<PidStat | undefined> = [];
     for (let i = 0; i < pids.length; i++) {

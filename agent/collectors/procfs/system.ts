@@ -6,7 +6,10 @@ import { splitFields, type Collector } from '../collector.js';
 /** SystemCollector reads /proc/loadavg and /proc/uptime: load averages and uptime. */
 export class SystemCollector implements Collector {
   readonly name = 'system';
-  constructor(private readonly m: HostMetrics, private readonly procfs: string) {}
+  constructor(
+    private readonly m: HostMetrics,
+    private readonly procfs: string,
+  ) {}
 
   async collect(): Promise<void> {
     const load = readProc(join(this.procfs, 'loadavg'));

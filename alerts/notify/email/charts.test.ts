@@ -28,7 +28,8 @@ describe('renderChart', () => {
     const img = decodePng(png);
     const find = (...colors: RGB[]) => {
       const out: Array<{ x: number; y: number }> = [];
-      for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) if (colors.some((c) => near(pixel(img, x, y), c, 10))) out.push({ x, y });
+      for (let y = 0; y < img.height; y++)
+        for (let x = 0; x < img.width; x++) if (colors.some((c) => near(pixel(img, x, y), c, 10))) out.push({ x, y });
       return out;
     };
     const rows = (pts: Array<{ x: number; y: number }>) => {
@@ -92,10 +93,17 @@ describe('renderChart', () => {
 describe('chartSpec', () => {
   const base = { fingerprint: 'f', status: 'firing' as const, labels: {}, startsAt: '', dashboardURL: '' };
   it('splits the comparison off the query as the threshold', () => {
-    expect(chartSpec({ ...base, annotations: { query: 'cpu_usage_percent{instance="a"} > 80' } })).toEqual({ expr: 'cpu_usage_percent{instance="a"}', threshold: 80 });
+    expect(chartSpec({ ...base, annotations: { query: 'cpu_usage_percent{instance="a"} > 80' } })).toEqual({
+      expr: 'cpu_usage_percent{instance="a"}',
+      threshold: 80,
+    });
   });
   it('reads the expression from a Prometheus generator URL and the forecast annotations', () => {
-    const s = chartSpec({ ...base, annotations: { forecast: '91.5', forecast_at: '1767225600', threshold: '85' }, generatorURL: 'http://p:9090/graph?g0.expr=disk_usage_percent+%3E+85&g0.tab=1' });
+    const s = chartSpec({
+      ...base,
+      annotations: { forecast: '91.5', forecast_at: '1767225600', threshold: '85' },
+      generatorURL: 'http://p:9090/graph?g0.expr=disk_usage_percent+%3E+85&g0.tab=1',
+    });
     expect(s).toEqual({ expr: 'disk_usage_percent', threshold: 85, forecast: { value: 91.5, at: 1767225600000 } });
   });
   it('is undefined without an expression', () => {
@@ -104,12 +112,45 @@ describe('chartSpec', () => {
 });
 
 describe('chartSpec for analytics alerts', () => {
-  const alert = (labels: Record<string, string>, annotations: Record<string, string>) => ({ fingerprint: 'f', status: 'firing' as const, startsAt: '', dashboardURL: '', labels, annotations });
+  const alert = (labels: Record<string, string>, annotations: Record<string, string>) => ({
+    fingerprint: 'f',
+    status: 'firing' as const,
+    startsAt: '',
+    dashboardURL: '',
+    labels,
+    annotations,
+  });
   it('draws the series named by the query annotation, not the alert labels, and the forecast from horizon_seconds', () => {
-    const labels = { alertname: 'DiskFill', severity: 'warning', namespace: 'infra', rule_kind: 'forecast', rule_id: 'disk', instance: 'web-1:9101', mountpoint: '/', team: 'db', env: 'prod' };
+    const labels = {
+      alertname: 'DiskFill',
+      severity: 'warning',
+      namespace: 'infra',
+      rule_kind: 'forecast',
+      rule_id: 'disk',
+      instance: 'web-1:9101',
+      mountpoint: '/',
+      team: 'db',
+      env: 'prod',
+    };
     const query = seriesQuery('disk_usage_percent', { instance: 'web-1:9101', mountpoint: '/' })!;
-    const s = chartSpec(alert(labels, { query, metric: 'disk_usage_percent', threshold: '85', op: '>', forecast_value: '92', forecast_lower: '88', forecast_upper: '96', horizon_seconds: '14400' }), 1_000_000);
-    expect(s).toEqual({ expr: 'disk_usage_percent{instance="web-1:9101",mountpoint="/"}', threshold: 85, forecast: { value: 92, at: 1_000_000 + 14_400_000, lower: 88, upper: 96 } });
+    const s = chartSpec(
+      alert(labels, {
+        query,
+        metric: 'disk_usage_percent',
+        threshold: '85',
+        op: '>',
+        forecast_value: '92',
+        forecast_lower: '88',
+        forecast_upper: '96',
+        horizon_seconds: '14400',
+      }),
+      1_000_000,
+    );
+    expect(s).toEqual({
+      expr: 'disk_usage_percent{instance="web-1:9101",mountpoint="/"}',
+      threshold: 85,
+      forecast: { value: 92, at: 1_000_000 + 14_400_000, lower: 88, upper: 96 },
+    });
   });
   it('does not guess a selector from the metric annotation and the alert labels', () => {
     expect(chartSpec(alert({ alertname: 'A', instance: 'h:1', env: 'prod' }, { metric: 'cpu', threshold: '80' }))).toBeUndefined();

@@ -22,23 +22,63 @@ export interface ChartInput {
 type Layer = Record<string, unknown>;
 
 function layers(c: ChartInput): Layer[] {
-  const x = { field: 't', type: 'temporal', scale: { type: 'utc', domain: [c.start, Math.max(c.end, c.spec.forecast?.at ?? 0)] }, axis: { title: null, format: '%d %b %H:%M', labelOverlap: true, tickCount: 6 } };
+  const x = {
+    field: 't',
+    type: 'temporal',
+    scale: { type: 'utc', domain: [c.start, Math.max(c.end, c.spec.forecast?.at ?? 0)] },
+    axis: { title: null, format: '%d %b %H:%M', labelOverlap: true, tickCount: 6 },
+  };
   const y = { field: 'v', type: 'quantitative', title: null, scale: { zero: false } };
   const values = c.series.flatMap((pts, i) => pts.map(([t, v]) => ({ t, v, s: String(i) })));
   const out: Layer[] = [];
   if (c.spec.band) {
-    out.push({ data: { values: [{ t: c.start, lo: c.spec.band.lower, hi: c.spec.band.upper }, { t: c.end, lo: c.spec.band.lower, hi: c.spec.band.upper }] }, mark: { type: 'area', color: '#90caf9', opacity: 0.35 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } });
+    out.push({
+      data: {
+        values: [
+          { t: c.start, lo: c.spec.band.lower, hi: c.spec.band.upper },
+          { t: c.end, lo: c.spec.band.lower, hi: c.spec.band.upper },
+        ],
+      },
+      mark: { type: 'area', color: '#90caf9', opacity: 0.35 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+    });
   }
-  out.push({ data: { values }, mark: { type: 'line', color: c.color, strokeWidth: 1.6, interpolate: 'monotone' }, encoding: { x, y, detail: { field: 's' } } });
+  out.push({
+    data: { values },
+    mark: { type: 'line', color: c.color, strokeWidth: 1.6, interpolate: 'monotone' },
+    encoding: { x, y, detail: { field: 's' } },
+  });
   if (c.spec.threshold !== undefined) {
-    out.push({ data: { values: [{ y: c.spec.threshold }] }, mark: { type: 'rule', color: '#c62828', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'y', type: 'quantitative' } } });
+    out.push({
+      data: { values: [{ y: c.spec.threshold }] },
+      mark: { type: 'rule', color: '#c62828', strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { y: { field: 'y', type: 'quantitative' } },
+    });
   }
   const f = c.spec.forecast;
   const last = c.series[0]?.[c.series[0].length - 1];
   if (f && last) {
-    out.push({ data: { values: [{ t: last[0], v: last[1] }, { t: f.at, v: f.value }] }, mark: { type: 'line', color: '#f59e0b', strokeDash: [4, 3], strokeWidth: 2, point: { color: '#f59e0b', size: 40 } }, encoding: { x, y } });
+    out.push({
+      data: {
+        values: [
+          { t: last[0], v: last[1] },
+          { t: f.at, v: f.value },
+        ],
+      },
+      mark: { type: 'line', color: '#f59e0b', strokeDash: [4, 3], strokeWidth: 2, point: { color: '#f59e0b', size: 40 } },
+      encoding: { x, y },
+    });
     if (f.lower !== undefined && f.upper !== undefined) {
-      out.push({ data: { values: [{ t: last[0], lo: last[1], hi: last[1] }, { t: f.at, lo: f.lower, hi: f.upper }] }, mark: { type: 'area', color: '#fbbf24', opacity: 0.25 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } });
+      out.push({
+        data: {
+          values: [
+            { t: last[0], lo: last[1], hi: last[1] },
+            { t: f.at, lo: f.lower, hi: f.upper },
+          ],
+        },
+        mark: { type: 'area', color: '#fbbf24', opacity: 0.25 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      });
     }
   }
   return out;

@@ -67,7 +67,14 @@ export class EmailNotifier implements Notifier<Notification> {
         try {
           const start = end - hours * 3600_000;
           const series = (await this.o.series.rangeQuery(spec.expr, new Date(start), new Date(end), (hours * 3600) / 288)).slice(0, 10);
-          const png = await renderChart({ title: `${spec.expr.length > 70 ? `${spec.expr.slice(0, 69)}…` : spec.expr} — last ${hours} h`, series, spec, start, end, color: styleOf(a).color });
+          const png = await renderChart({
+            title: `${spec.expr.length > 70 ? `${spec.expr.slice(0, 69)}…` : spec.expr} — last ${hours} h`,
+            series,
+            spec,
+            start,
+            end,
+            color: styleOf(a).color,
+          });
           charts.push({ cid: `chart-${hours}h-${a.fingerprint}@vigil`, fingerprint: a.fingerprint, hours, png });
         } catch (err) {
           note = `Charts unavailable: ${(err as Error).message}`;
@@ -93,8 +100,18 @@ export class EmailNotifier implements Notifier<Notification> {
         html: mail.html,
         text: mail.text,
         messageId: `<${d.key}@vigil.alerts>`,
-        headers: { 'X-Vigil-Idempotency-Key': d.key, 'X-Vigil-Fingerprints': n.alerts.map((a) => a.fingerprint).join(','), 'X-Vigil-Kind': n.kind },
-        attachments: charts.map((c) => ({ filename: `${c.hours}h.png`, content: c.png, cid: c.cid, contentType: 'image/png', contentDisposition: 'inline' as const })),
+        headers: {
+          'X-Vigil-Idempotency-Key': d.key,
+          'X-Vigil-Fingerprints': n.alerts.map((a) => a.fingerprint).join(','),
+          'X-Vigil-Kind': n.kind,
+        },
+        attachments: charts.map((c) => ({
+          filename: `${c.hours}h.png`,
+          content: c.png,
+          cid: c.cid,
+          contentType: 'image/png',
+          contentDisposition: 'inline' as const,
+        })),
       });
       return { ok: true };
     } catch (err) {

@@ -17,12 +17,28 @@ describe('vigil alerts with the local mail catcher (what vigil stack runs withou
   it('stores each alert email as an .eml under DATA_DIR/mail and logs where', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-catcher-'));
     const port = await freePort();
-    const child = startVigil(['alerts'], { DATA_DIR: dir, ALERTS_PORT: String(port), ALERTS_HOST: '127.0.0.1', ALERTS_MAIL_CATCHER: 'true', SMTP_HOST: '', ALERT_EMAIL_TO: 'me@example.com', ALERTS_GROUP_WAIT_SECONDS: '0.1', LOG_LEVEL: 'info' });
-    cleanups.push(() => rm(dir, { recursive: true, force: true }), () => child.stop());
+    const child = startVigil(['alerts'], {
+      DATA_DIR: dir,
+      ALERTS_PORT: String(port),
+      ALERTS_HOST: '127.0.0.1',
+      ALERTS_MAIL_CATCHER: 'true',
+      SMTP_HOST: '',
+      ALERT_EMAIL_TO: 'me@example.com',
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      LOG_LEVEL: 'info',
+    });
+    cleanups.push(
+      () => rm(dir, { recursive: true, force: true }),
+      () => child.stop(),
+    );
     const url = `http://127.0.0.1:${port}`;
     await waitReady(child, url);
     expect(child.output()).toContain(`alert emails are saved as .eml files in ${join(dir, 'mail')}`);
-    const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert({ instance: 'laptop:9101' })]) });
+    const r = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert({ instance: 'laptop:9101' })]),
+    });
     expect(r.status).toBe(200);
     const files = await waitFor('an .eml file', async () => {
       const list = (await readdir(join(dir, 'mail')).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));

@@ -7,7 +7,9 @@ export function prometheusSeries(url: string): SeriesSource {
   return {
     async rangeQuery(expr, start, end, step) {
       const r = await prom.queryRange(expr, start, end, Math.max(1, Math.round(step)));
-      return r.data.result.map((s): Points => s.values.map((p) => [p[0] * 1000, sampleValue(p)] as [number, number]).filter(([, v]) => Number.isFinite(v)));
+      return r.data.result.map((s): Points =>
+        s.values.map((p) => [p[0] * 1000, sampleValue(p)] as [number, number]).filter(([, v]) => Number.isFinite(v)),
+      );
     },
   };
 }

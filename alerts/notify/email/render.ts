@@ -24,13 +24,21 @@ function esc(s: string): string {
 function alertBlock(a: NotificationAlert, charts: InlineChart[], chartNote: string | undefined): string {
   const st = styleOf(a);
   const rows = facts(a)
-    .map(([k, v]) => `<tr><td style="padding:4px 12px 4px 0;color:#555;white-space:nowrap;vertical-align:top">${esc(k)}</td><td style="padding:4px 0;color:#111">${esc(v)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><td style="padding:4px 12px 4px 0;color:#555;white-space:nowrap;vertical-align:top">${esc(k)}</td><td style="padding:4px 0;color:#111">${esc(v)}</td></tr>`,
+    )
     .join('');
   const imgs = charts
-    .map((c) => `<div style="margin:14px 0 4px"><img src="cid:${c.cid}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${esc(nameOf(a))}, last ${c.hours} hours" style="display:block;max-width:100%;height:auto;border:1px solid #e0e0e0"></div><div style="font-size:12px;color:#666">Last ${c.hours} hours (UTC)</div>`)
+    .map(
+      (c) =>
+        `<div style="margin:14px 0 4px"><img src="cid:${c.cid}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${esc(nameOf(a))}, last ${c.hours} hours" style="display:block;max-width:100%;height:auto;border:1px solid #e0e0e0"></div><div style="font-size:12px;color:#666">Last ${c.hours} hours (UTC)</div>`,
+    )
     .join('');
   const note = chartNote ? `<p style="font-size:12px;color:#888">${esc(chartNote)}</p>` : '';
-  const links = [`<a href="${esc(a.dashboardURL)}" style="display:inline-block;background:${st.color};color:#fff;text-decoration:none;padding:8px 14px;border-radius:4px;font-weight:bold">Open in Vigil</a>`];
+  const links = [
+    `<a href="${esc(a.dashboardURL)}" style="display:inline-block;background:${st.color};color:#fff;text-decoration:none;padding:8px 14px;border-radius:4px;font-weight:bold">Open in Vigil</a>`,
+  ];
   if (a.generatorURL) links.push(`<a href="${esc(a.generatorURL)}" style="margin-left:12px;color:#1565c0">Source query</a>`);
   return `
 <tr><td style="padding:20px 24px;border-bottom:1px solid #eeeeee">
@@ -50,9 +58,22 @@ function alertBlock(a: NotificationAlert, charts: InlineChart[], chartNote: stri
  */
 export function renderEmail(n: Notification, charts: InlineChart[], chartNote?: string): RenderedEmail {
   const subj = subject(n);
-  const head = n.kind === 'resolved' ? styleOf({ ...n.alerts[0]!, status: 'resolved' }) : n.kind === 'flapping' ? { color: '#6a1b9a', label: 'FLAPPING' } : styleOf(n.alerts[0]!);
+  const head =
+    n.kind === 'resolved'
+      ? styleOf({ ...n.alerts[0]!, status: 'resolved' })
+      : n.kind === 'flapping'
+        ? { color: '#6a1b9a', label: 'FLAPPING' }
+        : styleOf(n.alerts[0]!);
   const flap = flapText(n);
-  const blocks = n.alerts.map((a) => alertBlock(a, charts.filter((c) => c.fingerprint === a.fingerprint), charts.some((c) => c.fingerprint === a.fingerprint) ? undefined : chartNote)).join('');
+  const blocks = n.alerts
+    .map((a) =>
+      alertBlock(
+        a,
+        charts.filter((c) => c.fingerprint === a.fingerprint),
+        charts.some((c) => c.fingerprint === a.fingerprint) ? undefined : chartNote,
+      ),
+    )
+    .join('');
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subj)}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7;font-family:'DejaVu Sans',Helvetica,Arial,sans-serif">

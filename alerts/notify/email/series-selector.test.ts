@@ -46,7 +46,9 @@ describe('chartSpec never runs arbitrary PromQL from an alert', () => {
     const hostile = { query: 'count_over_time({__name__=~".+"}[48h]) > 0' };
     expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: hostile })).toBeUndefined();
     expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: { ...hostile, metric: 'cpu' } })).toBeUndefined();
-    expect(chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: { ...hostile, expr: 'cpu{instance="h:1"} > 80' } })).toEqual({ expr: 'cpu{instance="h:1"}', threshold: 80 });
+    expect(
+      chartSpec({ ...base, labels: { alertname: 'A', instance: 'h:1' }, annotations: { ...hostile, expr: 'cpu{instance="h:1"} > 80' } }),
+    ).toEqual({ expr: 'cpu{instance="h:1"}', threshold: 80 });
     const url = 'http://p:9090/graph?g0.expr=' + encodeURIComponent('topk(1e9, {__name__=~".+"})');
     expect(chartSpec({ ...base, labels: { alertname: 'A' }, annotations: {}, generatorURL: url })).toBeUndefined();
   });

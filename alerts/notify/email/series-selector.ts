@@ -84,7 +84,11 @@ export function parseSeriesSelector(expr: string): SeriesSelector | undefined {
   if (expr.length > 4096) return undefined;
   const tree = parser.parse(expr);
   let broken = false;
-  tree.iterate({ enter: (n) => { if (n.type.isError) broken = true; } });
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) broken = true;
+    },
+  });
   if (broken) return undefined;
   const top = tree.topNode.firstChild;
   if (!top || top.nextSibling) return undefined;
@@ -93,7 +97,15 @@ export function parseSeriesSelector(expr: string): SeriesSelector | undefined {
   else if (top.type.name === 'BinaryExpr') {
     const [lhs, op, ...rest] = children(top);
     const rhs = rest.filter((c) => c.type.name !== 'BoolModifier');
-    if (!lhs || lhs.type.name !== 'VectorSelector' || !op || !COMPARISONS.has(op.type.name) || rhs.length !== 1 || rhs[0]!.type.name !== 'NumberDurationLiteral') return undefined;
+    if (
+      !lhs ||
+      lhs.type.name !== 'VectorSelector' ||
+      !op ||
+      !COMPARISONS.has(op.type.name) ||
+      rhs.length !== 1 ||
+      rhs[0]!.type.name !== 'NumberDurationLiteral'
+    )
+      return undefined;
     const threshold = Number(expr.slice(rhs[0]!.from, rhs[0]!.to));
     selector = readSelector(lhs, expr);
     if (selector && Number.isFinite(threshold)) selector.threshold = threshold;

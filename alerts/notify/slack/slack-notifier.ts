@@ -2,7 +2,14 @@ import type { Notification } from '../notification.js';
 import { facts, flapText, nameOf, sentence, styleOf, subject } from '../describe.js';
 import { postJson, type Delivery, type Notifier, type NotifyResult } from '../notifier.js';
 
-const EMOJI: Record<string, string> = { CRITICAL: ':red_circle:', FORECAST: ':large_orange_circle:', WARNING: ':large_orange_circle:', HIGH: ':large_blue_circle:', LOW: ':large_orange_circle:', RESOLVED: ':large_green_circle:' };
+const EMOJI: Record<string, string> = {
+  CRITICAL: ':red_circle:',
+  FORECAST: ':large_orange_circle:',
+  WARNING: ':large_orange_circle:',
+  HIGH: ':large_blue_circle:',
+  LOW: ':large_orange_circle:',
+  RESOLVED: ':large_green_circle:',
+};
 
 function mrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -21,10 +28,27 @@ export function slackMessage(n: Notification): Record<string, unknown> {
   for (const a of n.alerts.slice(0, 10)) {
     const st = styleOf(a);
     const lines = facts(a).map(([k, v]) => `*${k}:* ${mrkdwn(v)}`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${EMOJI[st.label] ?? ':white_circle:'} *${mrkdwn(sentence(a))}*\n${mrkdwn(nameOf(a))}\n${lines.join('\n')}`.slice(0, 3000) } });
-    blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Vigil' }, url: a.dashboardURL, ...(st.label === 'CRITICAL' ? { style: 'danger' } : {}) }] });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `${EMOJI[st.label] ?? ':white_circle:'} *${mrkdwn(sentence(a))}*\n${mrkdwn(nameOf(a))}\n${lines.join('\n')}`.slice(0, 3000),
+      },
+    });
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Open in Vigil' },
+          url: a.dashboardURL,
+          ...(st.label === 'CRITICAL' ? { style: 'danger' } : {}),
+        },
+      ],
+    });
   }
-  if (n.alerts.length > 10) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${n.alerts.length - 10} more alerts` }] });
+  if (n.alerts.length > 10)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${n.alerts.length - 10} more alerts` }] });
   const color = n.kind === 'resolved' ? '#2e7d32' : styleOf(n.alerts[0]!).color;
   return { text: title, blocks, attachments: [{ color, fallback: title }] };
 }

@@ -8,15 +8,29 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-interface Block { type: string; text?: { type: string; text: string }; elements?: Array<{ type: string; url?: string; text?: unknown }> }
+interface Block {
+  type: string;
+  text?: { type: string; text: string };
+  elements?: Array<{ type: string; url?: string; text?: unknown }>;
+}
 
 describe('Slack (a local HTTP receiver standing in for the incoming webhook)', () => {
-  it('posts a Block Kit message with the facts and a dashboard button, to the rule\'s Slack URL when it has one', async () => {
+  it("posts a Block Kit message with the facts and a dashboard button, to the rule's Slack URL when it has one", async () => {
     const slack = await startHttpReceiver();
     // The rule's own Slack URL must be allow-listed: an alert cannot pick a destination the operator did not.
-    const svc = await startAlerts({ SLACK_WEBHOOK_URL: `${slack.url}/default`, ALERTS_WEBHOOK_ALLOWLIST: `${slack.url}/team-channel`, ALERTS_GROUP_WAIT_SECONDS: '0.1', DASHBOARD_URL: 'http://dash:5000' });
-    cleanups.push(() => slack.close(), () => svc.close());
-    await svc.post('/api/v2/alerts', [alert({ instance: 's:1' }, { annotations: { summary: 'CPU is at 97 %', value: '97', threshold: '80' } })]);
+    const svc = await startAlerts({
+      SLACK_WEBHOOK_URL: `${slack.url}/default`,
+      ALERTS_WEBHOOK_ALLOWLIST: `${slack.url}/team-channel`,
+      ALERTS_GROUP_WAIT_SECONDS: '0.1',
+      DASHBOARD_URL: 'http://dash:5000',
+    });
+    cleanups.push(
+      () => slack.close(),
+      () => svc.close(),
+    );
+    await svc.post('/api/v2/alerts', [
+      alert({ instance: 's:1' }, { annotations: { summary: 'CPU is at 97 %', value: '97', threshold: '80' } }),
+    ]);
     await svc.post('/api/v2/alerts', [alert({ instance: 's:2' }, { actions: [{ type: 'slack', value: `${slack.url}/team-channel` }] })]);
     await waitFor('two Slack posts', () => slack.received.length === 2);
     const def = slack.received.find((r) => r.path === '/default')!;
@@ -38,10 +52,20 @@ describe('Slack (a local HTTP receiver standing in for the incoming webhook)', (
   it('retries a 5xx and gives up at once on a 4xx, which goes to the dead-letter list and /metrics', async () => {
     const slack = await startHttpReceiver();
     slack.status = 503;
-    const svc = await startAlerts({ SLACK_WEBHOOK_URL: `${slack.url}/x`, ALERTS_GROUP_WAIT_SECONDS: '0.05', ALERTS_RETRY_BASE_SECONDS: '0.1', ALERTS_RETRY_MAX_SECONDS: '0.2' });
-    cleanups.push(() => slack.close(), () => svc.close());
+    const svc = await startAlerts({
+      SLACK_WEBHOOK_URL: `${slack.url}/x`,
+      ALERTS_GROUP_WAIT_SECONDS: '0.05',
+      ALERTS_RETRY_BASE_SECONDS: '0.1',
+      ALERTS_RETRY_MAX_SECONDS: '0.2',
+    });
+    cleanups.push(
+      () => slack.close(),
+      () => svc.close(),
+    );
     await svc.post('/api/v2/alerts', [alert({ instance: 'retry:1' })]);
-    await waitFor('two failed attempts', async () => (await svc.registry.getSingleMetricAsString('vigil_alerts_notifications_retried_total')).includes('channel="slack"} '));
+    await waitFor('two failed attempts', async () =>
+      (await svc.registry.getSingleMetricAsString('vigil_alerts_notifications_retried_total')).includes('channel="slack"} '),
+    );
     slack.status = 200;
     await waitFor('the retried post to arrive', () => slack.received.length === 1);
 

@@ -55,7 +55,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   try {
     res = await fetch(path, {
       method: init.method ?? 'GET',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'same-origin',
       signal: init.signal,
@@ -80,7 +81,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (!res.ok) {
     // Vigil's errors are {error: {code, message}}; Prometheus's are {status: "error", errorType, error: "text"}.
     const raw = (body as { error?: unknown } | undefined)?.error;
-    const err = raw && typeof raw === 'object' ? (raw as { code?: string; message?: string; upstream?: string; details?: ErrorDetail[] }) : undefined;
+    const err =
+      raw && typeof raw === 'object' ? (raw as { code?: string; message?: string; upstream?: string; details?: ErrorDetail[] }) : undefined;
     // Prometheus answers {status: "error", errorType, error} for bad queries.
     const prom = body as { status?: string; errorType?: string; error?: string } | undefined;
     const e = err
@@ -125,7 +127,13 @@ export async function instantQuery(expr: string, time?: number, signal?: AbortSi
 }
 
 /** rangeQuery runs a PromQL range query (unix seconds) through the read-only proxy. */
-export async function rangeQuery(expr: string, start: number, end: number, step: number, signal?: AbortSignal): Promise<PromMatrixSeries[]> {
+export async function rangeQuery(
+  expr: string,
+  start: number,
+  end: number,
+  step: number,
+  signal?: AbortSignal,
+): Promise<PromMatrixSeries[]> {
   const q = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) });
   const r = await api<{ data: PromData }>(`/api/prometheus/v1/query_range?${q}`, { signal });
   return r.data.resultType === 'matrix' ? r.data.result : [];

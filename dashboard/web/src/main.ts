@@ -23,19 +23,36 @@ route(/^\/servers\/([^/]+)$/, 'overview', 'Server', mountServer);
 route(/^\/alerts$/, 'alerts', 'Alerts', mountAlerts);
 route(/^\/alerts\/([^/]+)$/, 'alerts', 'Alert', mountAlert);
 // The PromQL editor (CodeMirror) is the larger half of the bundle: load it with the pages that use it.
-route(/^\/rules$/, 'rules', 'Rules', lazy(() => import('./pages/rules').then((m) => m.mountRules)));
-route(/^\/query$/, 'query', 'Query', lazy(() => import('./pages/query').then((m) => m.mountQuery)));
+route(
+  /^\/rules$/,
+  'rules',
+  'Rules',
+  lazy(() => import('./pages/rules').then((m) => m.mountRules)),
+);
+route(
+  /^\/query$/,
+  'query',
+  'Query',
+  lazy(() => import('./pages/query').then((m) => m.mountQuery)),
+);
 
 startBanner(document.getElementById('banner')!);
 live(); // one connection for every page: upstream status pushes, and the live views
 startRouter(document.getElementById('app')!);
 
 // With DASHBOARD_TOKEN set, a way out: POST /logout clears the session cookie.
-api<{ authRequired: boolean }>('/api/v1/session').then((s) => {
-  if (!s.authRequired) return;
-  const form = h('form', { class: 'logout', attrs: { method: 'post', action: '/logout' } }, h('button', { type: 'submit', class: 'btn small ghost', text: 'Log out' }));
-  document.querySelector('.topbar')!.append(form);
-}, () => undefined);
+api<{ authRequired: boolean }>('/api/v1/session').then(
+  (s) => {
+    if (!s.authRequired) return;
+    const form = h(
+      'form',
+      { class: 'logout', attrs: { method: 'post', action: '/logout' } },
+      h('button', { type: 'submit', class: 'btn small ghost', text: 'Log out' }),
+    );
+    document.querySelector('.topbar')!.append(form);
+  },
+  () => undefined,
+);
 
 // The firing-alerts count in the navigation.
 const badge = document.getElementById('firing-count')!;

@@ -40,11 +40,14 @@ export function lazy(load: () => Promise<(ctx: RouteContext) => Page>): (ctx: Ro
   return (ctx) => {
     let page: Page | undefined;
     let gone = false;
-    load().then((mount) => {
-      if (!gone) page = mount(ctx);
-    }, (err: Error) => {
-      if (!gone) ctx.root.textContent = `This page could not be loaded (${err.message}); reload to try again.`;
-    });
+    load().then(
+      (mount) => {
+        if (!gone) page = mount(ctx);
+      },
+      (err: Error) => {
+        if (!gone) ctx.root.textContent = `This page could not be loaded (${err.message}); reload to try again.`;
+      },
+    );
     return {
       destroy() {
         gone = true;

@@ -4,7 +4,10 @@ const NS = 'http://www.w3.org/2000/svg';
  * sparkline draws points ([t, v], v in 0–100 by default) as a small SVG line with its area:
  * lighter than a Chart.js chart for a card per server.
  */
-export function sparkline(points: Array<[number, number | null]>, opts: { width?: number; height?: number; max?: number; window?: number } = {}): SVGSVGElement {
+export function sparkline(
+  points: Array<[number, number | null]>,
+  opts: { width?: number; height?: number; max?: number; window?: number } = {},
+): SVGSVGElement {
   const w = opts.width ?? 160;
   const hgt = opts.height ?? 36;
   const svg = document.createElementNS(NS, 'svg');

@@ -10,7 +10,9 @@ export function color(i: number): string {
 
 /** alpha returns a hex colour with an alpha channel (0–1). */
 export function alpha(hex: string, a: number): string {
-  const v = Math.round(a * 255).toString(16).padStart(2, '0');
+  const v = Math.round(a * 255)
+    .toString(16)
+    .padStart(2, '0');
   return `${hex}${v}`;
 }
 

@@ -1,6 +1,16 @@
 import {
-  CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
-  type ChartDataset, type Plugin, type ScatterDataPoint,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type Plugin,
+  type ScatterDataPoint,
 } from 'chart.js';
 import type { Point } from '../../../../common/dashboard/events';
 import { bytes, clock, num } from '../format';
@@ -60,7 +70,11 @@ const TICK_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_
 /** tickLabel formats a time tick for the span the axis covers (ms): seconds for minutes, dates for days. */
 function tickLabel(ms: number, span: number): string {
   const d = new Date(ms);
-  if (span > 2 * 86_400_000) return d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + (span < 8 * 86_400_000 ? ` ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : '');
+  if (span > 2 * 86_400_000)
+    return (
+      d.toLocaleDateString([], { month: 'short', day: 'numeric' }) +
+      (span < 8 * 86_400_000 ? ` ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : '')
+    );
   return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: span < 300_000 ? '2-digit' : undefined, hour12: false });
 }
 
@@ -114,7 +128,10 @@ export class TimeChart {
   private chart: Chart<'line', XY[]>;
   private offTheme: () => void;
 
-  constructor(public unit: Unit, opts: { yMin?: number; yMax?: number; height?: number; legend?: boolean } = {}) {
+  constructor(
+    public unit: Unit,
+    opts: { yMin?: number; yMax?: number; height?: number; legend?: boolean } = {},
+  ) {
     this.el = document.createElement('div');
     this.el.className = 'chart';
     if (opts.height) this.el.style.height = `${opts.height}px`;
@@ -145,14 +162,29 @@ export class TimeChart {
               for (let v = Math.ceil((axis.min - off) / step) * step + off; v <= axis.max; v += step) ticks.push({ value: v });
               if (ticks.length >= 2) axis.ticks = ticks;
             },
-            ticks: { maxTicksLimit: 8, maxRotation: 0, includeBounds: false, callback: (v, _i, ticks) => tickLabel(Number(v), (ticks[ticks.length - 1]?.value ?? 0) - (ticks[0]?.value ?? 0)) },
+            ticks: {
+              maxTicksLimit: 8,
+              maxRotation: 0,
+              includeBounds: false,
+              callback: (v, _i, ticks) => tickLabel(Number(v), (ticks[ticks.length - 1]?.value ?? 0) - (ticks[0]?.value ?? 0)),
+            },
             grid: {},
           },
           // A percentage never goes below 0: a wide forecast or anomaly band must not drag the axis under it.
-          y: { min: opts.yMin ?? (unit === 'percent' ? 0 : undefined), max: opts.yMax, beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => fmt(this.unit, Number(v)) }, grid: {} },
+          y: {
+            min: opts.yMin ?? (unit === 'percent' ? 0 : undefined),
+            max: opts.yMax,
+            beginAtZero: true,
+            ticks: { maxTicksLimit: 6, callback: (v) => fmt(this.unit, Number(v)) },
+            grid: {},
+          },
         },
         plugins: {
-          legend: { display: opts.legend ?? true, position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, usePointStyle: false, filter: (item) => !item.text.startsWith('_') } },
+          legend: {
+            display: opts.legend ?? true,
+            position: 'bottom',
+            labels: { boxWidth: 10, boxHeight: 10, usePointStyle: false, filter: (item) => !item.text.startsWith('_') },
+          },
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0, true) : ''),
@@ -188,14 +220,44 @@ export class TimeChart {
     const ds: ChartDataset<'line', XY[]>[] = [];
     c.lines.forEach((l, i) => {
       const col = l.color ?? color(i);
-      ds.push({ label: l.label, data: toXY(l.points), borderColor: col, backgroundColor: col, borderDash: l.dashed ? [5, 4] : undefined, borderWidth: l.width ?? 1.6, fill: false });
+      ds.push({
+        label: l.label,
+        data: toXY(l.points),
+        borderColor: col,
+        backgroundColor: col,
+        borderDash: l.dashed ? [5, 4] : undefined,
+        borderWidth: l.width ?? 1.6,
+        fill: false,
+      });
     });
     for (const b of c.bands ?? []) {
-      ds.push({ label: `_${b.label} upper`, data: toXY(b.upper), borderColor: alpha(b.color, 0.35), borderWidth: 1, backgroundColor: 'transparent', fill: false });
-      ds.push({ label: b.label, data: toXY(b.lower), borderColor: alpha(b.color, 0.35), borderWidth: 1, backgroundColor: alpha(b.color, 0.18), fill: '-1' });
+      ds.push({
+        label: `_${b.label} upper`,
+        data: toXY(b.upper),
+        borderColor: alpha(b.color, 0.35),
+        borderWidth: 1,
+        backgroundColor: 'transparent',
+        fill: false,
+      });
+      ds.push({
+        label: b.label,
+        data: toXY(b.lower),
+        borderColor: alpha(b.color, 0.35),
+        borderWidth: 1,
+        backgroundColor: alpha(b.color, 0.18),
+        fill: '-1',
+      });
     }
     if (c.markers?.length) {
-      ds.push({ label: 'anomalous', data: toXY(c.markers), showLine: false, pointRadius: 3.5, pointBackgroundColor: '#ef4444', borderColor: '#ef4444', backgroundColor: '#ef4444' });
+      ds.push({
+        label: 'anomalous',
+        data: toXY(c.markers),
+        showLine: false,
+        pointRadius: 3.5,
+        pointBackgroundColor: '#ef4444',
+        borderColor: '#ef4444',
+        backgroundColor: '#ef4444',
+      });
     }
     this.chart.data.datasets = ds;
     const ex = (this.chart.options.plugins as unknown as { vigilExtras: Extras }).vigilExtras;

@@ -41,15 +41,38 @@ export interface PromQLEditor {
  * autocompletion of functions, metric names, label names and values from the live Prometheus
  * through the dashboard's read-only proxy (`/api/prometheus/v1/...`, GET only).
  */
-export function promqlEditor(opts: { doc?: string; onSubmit?: () => void; onChange?: (text: string) => void; placeholder?: string; id?: string }): PromQLEditor {
+export function promqlEditor(opts: {
+  doc?: string;
+  onSubmit?: () => void;
+  onChange?: (text: string) => void;
+  placeholder?: string;
+  id?: string;
+}): PromQLEditor {
   const promql = new PromQLExtension().setComplete({
-    remote: { url: '', apiPrefix: '/api/prometheus/v1', httpMethod: 'GET', lookbackInterval: 12 * 3600 * 1000, cache: { initialMetricList: [] } },
+    remote: {
+      url: '',
+      apiPrefix: '/api/prometheus/v1',
+      httpMethod: 'GET',
+      lookbackInterval: 12 * 3600 * 1000,
+      cache: { initialMetricList: [] },
+    },
     maxMetricsMetadata: 5000,
   });
   const el = document.createElement('div');
   el.className = 'editor';
   if (opts.id) el.id = opts.id;
-  const submit = Prec.highest(keymap.of([{ key: 'Enter', run: () => { opts.onSubmit?.(); return !!opts.onSubmit; } }, { key: 'Shift-Enter', run: () => false }]));
+  const submit = Prec.highest(
+    keymap.of([
+      {
+        key: 'Enter',
+        run: () => {
+          opts.onSubmit?.();
+          return !!opts.onSubmit;
+        },
+      },
+      { key: 'Shift-Enter', run: () => false },
+    ]),
+  );
   const view = new EditorView({
     parent: el,
     state: EditorState.create({
@@ -66,7 +89,9 @@ export function promqlEditor(opts: { doc?: string; onSubmit?: () => void; onChan
         EditorView.lineWrapping,
         placeholderExt(opts.placeholder ?? 'PromQL, e.g. rate(cpu_seconds_total[1m])'),
         promql.asExtension(),
-        EditorView.updateListener.of((u) => { if (u.docChanged) opts.onChange?.(u.state.doc.toString()); }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) opts.onChange?.(u.state.doc.toString());
+        }),
       ],
     }),
   });

@@ -13,9 +13,20 @@ interface FieldDef {
   hint?: string;
 }
 
-const text = (placeholder = '') => () => h('input', { type: 'text', attrs: { placeholder } });
-const number = (placeholder = '') => () => h('input', { type: 'number', attrs: { step: 'any', placeholder } });
-const choice = (opts: string[]) => () => h('select', {}, opts.map((o) => h('option', { attrs: { value: o }, text: o || '(default)' })));
+const text =
+  (placeholder = '') =>
+  () =>
+    h('input', { type: 'text', attrs: { placeholder } });
+const number =
+  (placeholder = '') =>
+  () =>
+    h('input', { type: 'number', attrs: { step: 'any', placeholder } });
+const choice = (opts: string[]) => () =>
+  h(
+    'select',
+    {},
+    opts.map((o) => h('option', { attrs: { value: o }, text: o || '(default)' })),
+  );
 
 const FIELDS: FieldDef[] = [
   { name: 'name', label: 'Name (alertname)', kinds: 'all', input: text('HighCpuUsage') },
@@ -54,7 +65,14 @@ export function ruleForm(rule: RuleView | undefined): RuleForm {
   const wrap = (name: string, label: string, control: HTMLElement, hint?: string, wide = false) => {
     const err = h('div', { class: 'field-error', data: { errorFor: name } });
     errors.set(name, err);
-    const f = h('div', { class: `field${wide ? ' wide' : ''}`, data: { field: name } }, h('label', { text: label, attrs: { for: `rule-${name}` } }), control, hint ? h('div', { class: 'muted small', text: hint }) : null, err);
+    const f = h(
+      'div',
+      { class: `field${wide ? ' wide' : ''}`, data: { field: name } },
+      h('label', { text: label, attrs: { for: `rule-${name}` } }),
+      control,
+      hint ? h('div', { class: 'muted small', text: hint }) : null,
+      err,
+    );
     control.id = `rule-${name}`;
     fields.set(name, f);
     return f;
@@ -76,7 +94,11 @@ export function ruleForm(rule: RuleView | undefined): RuleForm {
     wrap('params', 'Detector parameters (JSON)', params, undefined, true),
     wrap('actions', 'Actions: one per line, "email <address>", "slack <webhook URL>" or "webhook <URL>"', actions, undefined, true),
     wrap('description', 'Description', description, undefined, true),
-    h('div', { class: 'field wide' }, h('label', { class: 'check' }, enabled, h('span', { text: 'Enabled (leave off to backtest first)' }))),
+    h(
+      'div',
+      { class: 'field wide' },
+      h('label', { class: 'check' }, enabled, h('span', { text: 'Enabled (leave off to backtest first)' })),
+    ),
   );
 
   // Fill from the rule.
@@ -103,14 +125,27 @@ export function ruleForm(rule: RuleView | undefined): RuleForm {
   // JSON mode.
   const json = h('textarea', { id: 'rule-json', attrs: { rows: '16', spellcheck: 'false' } });
   const jsonErr = h('div', { class: 'field-error', data: { errorFor: 'json' } });
-  const jsonPane = h('div', {}, h('p', { class: 'muted small', text: "The API's rule shape, or seed 000's ({\"name\", \"namespace\", \"frequency\", \"rule_condition\": \"P99 time_taken 0d_0h_5m_0s > 300\", \"actions\"}): it is translated when saved." }), json, jsonErr);
+  const jsonPane = h(
+    'div',
+    {},
+    h('p', {
+      class: 'muted small',
+      text: 'The API\'s rule shape, or seed 000\'s ({"name", "namespace", "frequency", "rule_condition": "P99 time_taken 0d_0h_5m_0s > 300", "actions"}): it is translated when saved.',
+    }),
+    json,
+    jsonErr,
+  );
   jsonPane.hidden = true;
   let mode: 'form' | 'json' = 'form';
   const formBtn = h('button', { type: 'button', class: 'seg active', text: 'Form' });
   const jsonBtn = h('button', { type: 'button', class: 'seg', text: 'JSON', data: { mode: 'json' } });
 
   const fromForm = (): Record<string, unknown> | string => {
-    const out: Record<string, unknown> = { ...(rule ? Object.fromEntries(Object.entries(rule).filter(([k]) => !['source', 'createdAt', 'updatedAt', 'status'].includes(k))) : {}) };
+    const out: Record<string, unknown> = {
+      ...(rule
+        ? Object.fromEntries(Object.entries(rule).filter(([k]) => !['source', 'createdAt', 'updatedAt', 'status'].includes(k)))
+        : {}),
+    };
     const k = kindSel.value as Kind;
     out.expr = exprEditor.value();
     for (const def of FIELDS) {
@@ -131,10 +166,14 @@ export function ruleForm(rule: RuleView | undefined): RuleForm {
         }
       } else delete out.params;
     } else delete out.params;
-    out.actions = actions.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-      const [type, ...rest] = l.split(/\s+/);
-      return { type: type ?? '', value: rest.join(' ') };
-    });
+    out.actions = actions.value
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => {
+        const [type, ...rest] = l.split(/\s+/);
+        return { type: type ?? '', value: rest.join(' ') };
+      });
     if (description.value.trim()) out.description = description.value.trim();
     else delete out.description;
     out.enabled = enabled.checked;

@@ -10,8 +10,16 @@ import type { Page, RouteContext } from '../router';
 const ALERT_LABELS = new Set(['alertname', 'severity', 'namespace', 'rule_kind', 'rule_id', 'rule', 'alertstate']);
 
 const EVENT_TEXT: Record<string, string> = {
-  fired: 'Fired', notified: 'Notified', repeated: 'Notified again', acked: 'Acknowledged', resolved: 'Resolved', silenced: 'Silenced',
-  flapping: 'Flapping: held', 'flap-summary': 'Flap summary sent', 'delivery-retrying': 'Delivery retrying', 'dead-lettered': 'Delivery given up',
+  fired: 'Fired',
+  notified: 'Notified',
+  repeated: 'Notified again',
+  acked: 'Acknowledged',
+  resolved: 'Resolved',
+  silenced: 'Silenced',
+  flapping: 'Flapping: held',
+  'flap-summary': 'Flap summary sent',
+  'delivery-retrying': 'Delivery retrying',
+  'dead-lettered': 'Delivery given up',
   'resolved-before-notification': 'Resolved before it was sent',
 };
 
@@ -37,7 +45,9 @@ async function exprOf(a: AlertView): Promise<string | undefined> {
 
 /** The series of a query result that belong to the alert: every label they share has the alert's value. */
 function matching(series: PromMatrixSeries[], labels: Record<string, string>): PromMatrixSeries[] {
-  const ok = series.filter((s) => Object.entries(s.metric).every(([k, v]) => k === '__name__' || ALERT_LABELS.has(k) || labels[k] === undefined || labels[k] === v));
+  const ok = series.filter((s) =>
+    Object.entries(s.metric).every(([k, v]) => k === '__name__' || ALERT_LABELS.has(k) || labels[k] === undefined || labels[k] === v),
+  );
   return ok.length ? ok : series.slice(0, 5);
 }
 
@@ -55,13 +65,29 @@ export function mountAlert({ root, params }: RouteContext): Page {
   const timeline = h('section', { class: 'panel' });
   const sent = h('section', { class: 'panel' });
   const ack = h('section', { class: 'panel', id: 'ack' });
-  root.append(h('div', { class: 'crumbs small' }, link('/alerts', '← Alerts')), head, note,
-    h('div', { class: 'layout-2' }, h('div', { class: 'stack' }, chartPanel, facts), h('div', { class: 'stack' }, ack, timeline, sent)));
+  root.append(
+    h('div', { class: 'crumbs small' }, link('/alerts', '← Alerts')),
+    head,
+    note,
+    h('div', { class: 'layout-2' }, h('div', { class: 'stack' }, chartPanel, facts), h('div', { class: 'stack' }, ack, timeline, sent)),
+  );
 
   let alert: AlertView | undefined;
   let chartDrawn = false;
-  const byInput = h('input', { type: 'text', id: 'ack-by', attrs: { placeholder: 'Your name', 'aria-label': 'Acknowledged by', maxlength: '200', value: localStorage.getItem('vigil.ackBy') ?? '' } });
-  const comment = h('textarea', { id: 'ack-comment', attrs: { rows: '3', placeholder: 'What you are doing about it', 'aria-label': 'Comment', maxlength: '4000' } });
+  const byInput = h('input', {
+    type: 'text',
+    id: 'ack-by',
+    attrs: {
+      placeholder: 'Your name',
+      'aria-label': 'Acknowledged by',
+      maxlength: '200',
+      value: localStorage.getItem('vigil.ackBy') ?? '',
+    },
+  });
+  const comment = h('textarea', {
+    id: 'ack-comment',
+    attrs: { rows: '3', placeholder: 'What you are doing about it', 'aria-label': 'Comment', maxlength: '4000' },
+  });
   const ackError = h('div', { class: 'field-error' });
   const ackBtn = h('button', { type: 'button', class: 'btn primary', text: 'Acknowledge', on: { click: () => void doAck() } });
 
@@ -75,7 +101,10 @@ export function mountAlert({ root, params }: RouteContext): Page {
     localStorage.setItem('vigil.ackBy', by);
     ackBtn.disabled = true;
     try {
-      const r = await api<{ alert: AlertView }>(`/api/alerts/v1/alerts/${encodeURIComponent(fp)}/ack`, { method: 'POST', body: { by, comment: comment.value } });
+      const r = await api<{ alert: AlertView }>(`/api/alerts/v1/alerts/${encodeURIComponent(fp)}/ack`, {
+        method: 'POST',
+        body: { by, comment: comment.value },
+      });
       alert = r.alert;
       ackError.textContent = '';
       await load();
@@ -88,15 +117,31 @@ export function mountAlert({ root, params }: RouteContext): Page {
 
   function renderAck(a: AlertView): void {
     if (a.status.acked) {
-      clear(ack, h('h2', { text: 'Acknowledged' }), h('div', { class: 'note ok', id: 'ack-info' },
-        h('strong', { text: a.status.acked.by }), ` acknowledged ${clock(Date.parse(a.status.acked.at), true)}`,
-        a.status.acked.comment ? h('p', { class: 'ack-comment', text: a.status.acked.comment }) : null),
-      h('p', { class: 'muted small', text: 'No repeat notifications until it resolves or fires again.' }));
+      clear(
+        ack,
+        h('h2', { text: 'Acknowledged' }),
+        h(
+          'div',
+          { class: 'note ok', id: 'ack-info' },
+          h('strong', { text: a.status.acked.by }),
+          ` acknowledged ${clock(Date.parse(a.status.acked.at), true)}`,
+          a.status.acked.comment ? h('p', { class: 'ack-comment', text: a.status.acked.comment }) : null,
+        ),
+        h('p', { class: 'muted small', text: 'No repeat notifications until it resolves or fires again.' }),
+      );
     } else if (a.status.state === 'firing') {
-      clear(ack, h('h2', { text: 'Acknowledge' }), h('div', { class: 'form' },
-        h('div', { class: 'field wide' }, h('label', { text: 'By', attrs: { for: 'ack-by' } }), byInput),
-        h('div', { class: 'field wide' }, h('label', { text: 'Comment', attrs: { for: 'ack-comment' } }), comment)), ackError,
-      h('div', { class: 'actions-row' }, ackBtn));
+      clear(
+        ack,
+        h('h2', { text: 'Acknowledge' }),
+        h(
+          'div',
+          { class: 'form' },
+          h('div', { class: 'field wide' }, h('label', { text: 'By', attrs: { for: 'ack-by' } }), byInput),
+          h('div', { class: 'field wide' }, h('label', { text: 'Comment', attrs: { for: 'ack-comment' } }), comment),
+        ),
+        ackError,
+        h('div', { class: 'actions-row' }, ackBtn),
+      );
     } else {
       clear(ack, h('h2', { text: 'Acknowledge' }), h('p', { class: 'muted', text: 'Resolved alerts need no acknowledgement.' }));
     }
@@ -106,30 +151,67 @@ export function mountAlert({ root, params }: RouteContext): Page {
     const st = alertState(a);
     const started = Date.parse(a.startsAt);
     const ended = a.endsAt ? Date.parse(a.endsAt) : Date.now();
-    clear(head, h('div', {}, h('div', { class: 'alert-title' }, h('h1', { text: a.labels.alertname ?? fp }),
-      h('span', { class: `chip ${st.cls}`, id: 'alert-state', text: st.text }), h('span', { class: `chip ${severityClass(a.labels.severity)}`, text: a.labels.severity ?? '' })),
-    h('div', { class: 'muted', text: a.annotations.summary ?? '' })));
+    clear(
+      head,
+      h(
+        'div',
+        {},
+        h(
+          'div',
+          { class: 'alert-title' },
+          h('h1', { text: a.labels.alertname ?? fp }),
+          h('span', { class: `chip ${st.cls}`, id: 'alert-state', text: st.text }),
+          h('span', { class: `chip ${severityClass(a.labels.severity)}`, text: a.labels.severity ?? '' }),
+        ),
+        h('div', { class: 'muted', text: a.annotations.summary ?? '' }),
+      ),
+    );
     const ann = Object.entries(a.annotations).filter(([k]) => !['summary', 'description', 'vigil_actions'].includes(k));
-    clear(facts, h('h2', { text: 'Alert' }),
+    clear(
+      facts,
+      h('h2', { text: 'Alert' }),
       a.annotations.description ? h('p', { text: a.annotations.description }) : null,
-      h('dl', { class: 'kv' },
-        h('dt', { text: 'Server' }), h('dd', {}, a.labels.instance ? link(`/servers/${encodeURIComponent(a.labels.instance)}`, a.labels.instance) : '—'),
-        h('dt', { text: 'Started' }), h('dd', { text: `${new Date(started).toLocaleString()} (${a.endsAt ? 'lasted' : 'for'} ${duration((ended - started) / 1000)})` }),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', { text: 'Server' }),
+        h('dd', {}, a.labels.instance ? link(`/servers/${encodeURIComponent(a.labels.instance)}`, a.labels.instance) : '—'),
+        h('dt', { text: 'Started' }),
+        h('dd', { text: `${new Date(started).toLocaleString()} (${a.endsAt ? 'lasted' : 'for'} ${duration((ended - started) / 1000)})` }),
         a.endsAt ? [h('dt', { text: 'Resolved' }), h('dd', { text: new Date(ended).toLocaleString() })] : null,
-        a.labels.rule_id ? [h('dt', { text: 'Rule' }), h('dd', {}, link(`/rules?rule=${encodeURIComponent(a.labels.rule_id)}`, a.labels.rule_id))] : null,
-        h('dt', { text: 'Labels' }), h('dd', { class: 'mono', text: labelText(a.labels) }),
+        a.labels.rule_id
+          ? [h('dt', { text: 'Rule' }), h('dd', {}, link(`/rules?rule=${encodeURIComponent(a.labels.rule_id)}`, a.labels.rule_id))]
+          : null,
+        h('dt', { text: 'Labels' }),
+        h('dd', { class: 'mono', text: labelText(a.labels) }),
         ann.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]),
-        h('dt', { text: 'Fingerprint' }), h('dd', { class: 'mono', text: a.fingerprint })));
+        h('dt', { text: 'Fingerprint' }),
+        h('dd', { class: 'mono', text: a.fingerprint }),
+      ),
+    );
   }
 
   function renderTimeline(a: AlertView | undefined, events: HistoryEvent[]): void {
     const asc = [...events].sort((x, y) => x.at.localeCompare(y.at));
-    clear(timeline, h('h2', { text: 'Timeline' }), asc.length
-      ? h('ol', { class: 'timeline', id: 'alert-timeline' }, asc.map((e) => h('li', { class: e.event, data: { event: e.event } },
-        h('div', {}, h('strong', { text: EVENT_TEXT[e.event] ?? e.event }), e.channel ? ` · ${e.channel}` : ''),
-        h('div', { class: 'muted small', text: new Date(e.at).toLocaleString() }),
-        e.detail ? h('div', { class: 'small', text: e.detail }) : null)))
-      : h('p', { class: 'muted', text: 'No event recorded yet.' }));
+    clear(
+      timeline,
+      h('h2', { text: 'Timeline' }),
+      asc.length
+        ? h(
+            'ol',
+            { class: 'timeline', id: 'alert-timeline' },
+            asc.map((e) =>
+              h(
+                'li',
+                { class: e.event, data: { event: e.event } },
+                h('div', {}, h('strong', { text: EVENT_TEXT[e.event] ?? e.event }), e.channel ? ` · ${e.channel}` : ''),
+                h('div', { class: 'muted small', text: new Date(e.at).toLocaleString() }),
+                e.detail ? h('div', { class: 'small', text: e.detail }) : null,
+              ),
+            ),
+          )
+        : h('p', { class: 'muted', text: 'No event recorded yet.' }),
+    );
     const channels = asc.filter((e) => e.event === 'notified' || e.event === 'repeated' || e.event === 'dead-lettered');
     let actions: Array<{ type: string; value: string }> = [];
     try {
@@ -137,10 +219,31 @@ export function mountAlert({ root, params }: RouteContext): Page {
     } catch {
       // not JSON
     }
-    clear(sent, h('h2', { text: 'Where it was sent' }),
-      channels.length ? h('ul', { class: 'plain' }, channels.map((e) => h('li', {}, h('strong', { text: e.channel ?? '?' }), ` ${e.event === 'dead-lettered' ? 'failed' : 'sent'} ${clock(Date.parse(e.at), true)}`, e.detail ? h('span', { class: 'muted', text: ` · ${e.detail}` }) : null)))
-        : h('p', { class: 'muted', text: a?.notified ? 'Sent; the channels are not recorded.' : 'Not sent yet (group wait) or no channel configured.' }),
-      actions.length ? h('p', { class: 'small muted', text: `The rule's actions: ${actions.map((x) => `${x.type} ${x.value}`).join(', ')}` }) : null);
+    clear(
+      sent,
+      h('h2', { text: 'Where it was sent' }),
+      channels.length
+        ? h(
+            'ul',
+            { class: 'plain' },
+            channels.map((e) =>
+              h(
+                'li',
+                {},
+                h('strong', { text: e.channel ?? '?' }),
+                ` ${e.event === 'dead-lettered' ? 'failed' : 'sent'} ${clock(Date.parse(e.at), true)}`,
+                e.detail ? h('span', { class: 'muted', text: ` · ${e.detail}` }) : null,
+              ),
+            ),
+          )
+        : h('p', {
+            class: 'muted',
+            text: a?.notified ? 'Sent; the channels are not recorded.' : 'Not sent yet (group wait) or no channel configured.',
+          }),
+      actions.length
+        ? h('p', { class: 'small muted', text: `The rule's actions: ${actions.map((x) => `${x.type} ${x.value}`).join(', ')}` })
+        : null,
+    );
   }
 
   async function drawChart(a: AlertView): Promise<void> {
@@ -190,9 +293,19 @@ export function mountAlert({ root, params }: RouteContext): Page {
       const e = err as ApiError;
       if (e.status === 404) {
         // Older than the alerts service keeps in memory: its history still tells the story.
-        const hist = await api<HistoryPage>(`/api/alerts/v1/alerts/history?fingerprint=${encodeURIComponent(fp)}&limit=200`).catch(() => undefined);
+        const hist = await api<HistoryPage>(`/api/alerts/v1/alerts/history?fingerprint=${encodeURIComponent(fp)}&limit=200`).catch(
+          () => undefined,
+        );
         clear(head, h('h1', { text: hist?.events[0]?.alertname ?? `Alert ${fp}` }));
-        clear(note, h('div', { class: 'note warn', text: hist?.events.length ? 'This alert is no longer held by the alerts service; its history follows.' : `No alert with fingerprint ${fp}.` }));
+        clear(
+          note,
+          h('div', {
+            class: 'note warn',
+            text: hist?.events.length
+              ? 'This alert is no longer held by the alerts service; its history follows.'
+              : `No alert with fingerprint ${fp}.`,
+          }),
+        );
         renderTimeline(undefined, hist?.events ?? []);
         clear(ack);
       } else {

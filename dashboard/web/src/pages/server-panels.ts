@@ -21,10 +21,24 @@ export const CHARTS: ChartSpec[] = [
   { panel: 'cpu', title: 'CPU', unit: 'percent', yMax: 100, metric: 'cpu_usage_percent', name: () => 'CPU (all cores)' },
   { panel: 'cpuCores', title: 'CPU per core', unit: 'percent', yMax: 100, name: (l) => `cpu ${l.cpu ?? '?'}`, key: 'cpu' },
   { panel: 'memory', title: 'Memory', unit: 'percent', yMax: 100, metric: 'memory_usage_percent', name: () => 'memory used' },
-  { panel: 'disk', title: 'Disk used per mount', unit: 'percent', yMax: 100, metric: 'disk_usage_percent', name: (l) => l.mountpoint ?? l.device ?? 'disk', key: 'mountpoint' },
+  {
+    panel: 'disk',
+    title: 'Disk used per mount',
+    unit: 'percent',
+    yMax: 100,
+    metric: 'disk_usage_percent',
+    name: (l) => l.mountpoint ?? l.device ?? 'disk',
+    key: 'mountpoint',
+  },
   { panel: 'networkIn', title: 'Network in', unit: 'bytesPerSecond', name: (l) => l.interface ?? 'in', key: 'interface' },
   { panel: 'networkOut', title: 'Network out', unit: 'bytesPerSecond', name: (l) => l.interface ?? 'out', key: 'interface' },
-  { panel: 'load', title: 'Load average', unit: 'number', name: (l) => (l.__name__ ?? 'load').replace('load_average_', ''), key: '__name__' },
+  {
+    panel: 'load',
+    title: 'Load average',
+    unit: 'number',
+    name: (l) => (l.__name__ ?? 'load').replace('load_average_', ''),
+    key: '__name__',
+  },
 ];
 
 /** Series of one panel, by series id, as the live view keeps them. */
@@ -50,7 +64,11 @@ export function dropStale(into: PanelSeries, since: number): void {
 }
 
 function strip(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).filter(([k]) => k !== '__name__' && k !== 'rule' && k !== 'metric_name' && k !== 'instance' && k !== 'job').sort());
+  return JSON.stringify(
+    Object.entries(labels)
+      .filter(([k]) => k !== '__name__' && k !== 'rule' && k !== 'metric_name' && k !== 'instance' && k !== 'job')
+      .sort(),
+  );
 }
 
 interface BandGroup {
@@ -97,7 +115,8 @@ export function chartContent(spec: ChartSpec, series: SeriesData[], ov: Overlays
       const c = color(target.i);
       const horizon = ov.horizons.get(g.labels.rule ?? '');
       const what = `forecast${horizon ? ` in ${horizon}` : ''}${spec.key ? ` (${spec.name(g.labels)})` : ''}`;
-      if (g.parts.lower && g.parts.upper) bands.push({ label: `${what}, 95 % interval`, lower: g.parts.lower, upper: g.parts.upper, color: c });
+      if (g.parts.lower && g.parts.upper)
+        bands.push({ label: `${what}, 95 % interval`, lower: g.parts.lower, upper: g.parts.upper, color: c });
       if (g.parts.value) lines.push({ label: what, points: g.parts.value, color: c, dashed: true, width: 1.2 });
     }
     for (const g of groupBands(ov.anomaly, 'vigil_analytics_anomaly_')) {
@@ -116,6 +135,6 @@ export function chartContent(spec: ChartSpec, series: SeriesData[], ov: Overlays
       }
     }
   }
-  const thresholds = spec.metric ? ov.thresholds?.get(spec.metric) ?? [] : [];
+  const thresholds = spec.metric ? (ov.thresholds?.get(spec.metric) ?? []) : [];
   return { lines, bands, markers, range, thresholds };
 }

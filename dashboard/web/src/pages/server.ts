@@ -1,4 +1,13 @@
-import { HISTORY_POINTS, type PanelData, type SeriesData, type Server, type ServerDelta, type ServerHistory, type ServerPanelId, type ServersPayload } from '../../../../common/dashboard/events';
+import {
+  HISTORY_POINTS,
+  type PanelData,
+  type SeriesData,
+  type Server,
+  type ServerDelta,
+  type ServerHistory,
+  type ServerPanelId,
+  type ServersPayload,
+} from '../../../../common/dashboard/events';
 import { api, instantQuery, rangeQuery, stepFor, type ApiError } from '../api';
 import { TimeChart } from '../charts/time-chart';
 import { errorNote } from '../components/banner';
@@ -11,7 +20,19 @@ import { setQuery } from '../router';
 import { serverStatus } from './overview';
 import { CHARTS, chartContent, dropStale, mergeDelta, type Overlays, type PanelSeries } from './server-panels';
 
-const PANELS: ServerPanelId[] = ['cpu', 'cpuCores', 'memory', 'disk', 'networkIn', 'networkOut', 'load', 'forecast', 'anomaly', 'processesCpu', 'processesMemory'];
+const PANELS: ServerPanelId[] = [
+  'cpu',
+  'cpuCores',
+  'memory',
+  'disk',
+  'networkIn',
+  'networkOut',
+  'load',
+  'forecast',
+  'anomaly',
+  'processesCpu',
+  'processesMemory',
+];
 
 /** Rows of each top-processes table. */
 const PROCESS_ROWS = 10;
@@ -22,13 +43,32 @@ function processTable(title: string, series: SeriesData[], value: (v: number) =>
     .filter((r): r is { name: string; v: number } => r.v !== null)
     .sort((a, b) => b.v - a.v)
     .slice(0, PROCESS_ROWS);
-  return h('section', { class: 'panel', data: { panel } },
+  return h(
+    'section',
+    { class: 'panel', data: { panel } },
     h('h2', { text: title }),
     rows.length
-      ? h('table', { class: 'table compact' },
-        h('thead', {}, h('tr', {}, h('th', { text: 'Process' }), h('th', { class: 'num', text: title.includes('CPU') ? 'CPU (% of a core)' : 'Resident memory' }))),
-        h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'mono', text: r.name }), h('td', { class: 'num', text: value(r.v) })))))
-      : h('p', { class: 'empty', text: 'No process data (the agent publishes top processes every process interval).' }));
+      ? h(
+          'table',
+          { class: 'table compact' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { text: 'Process' }),
+              h('th', { class: 'num', text: title.includes('CPU') ? 'CPU (% of a core)' : 'Resident memory' }),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            rows.map((r) => h('tr', {}, h('td', { class: 'mono', text: r.name }), h('td', { class: 'num', text: value(r.v) }))),
+          ),
+        )
+      : h('p', { class: 'empty', text: 'No process data (the agent publishes top processes every process interval).' }),
+  );
 }
 
 /** mountServer renders one server's live charts, forecast and anomaly bands, top processes and the time-range picker. */
@@ -61,21 +101,45 @@ export function mountServer({ root, params, query }: RouteContext): Page {
     chartGrid.append(h('section', { class: 'panel', data: { panel: spec.panel } }, h('h2', { text: spec.title }), c.el));
   }
   const procs = h('section', { class: 'grid two' });
-  const body = h('div', { class: 'server-page', data: { mode: range.live ? 'live' : 'history' } },
+  const body = h(
+    'div',
+    { class: 'server-page', data: { mode: range.live ? 'live' : 'history' } },
     h('div', { class: 'crumbs small' }, link('/', '← Servers')),
-    h('div', { class: 'page-head' }, h('div', {}, h('div', { class: 'title-row' }, title, chip), meta), h('div', { class: 'spacer' }), picker.el),
-    modeNote, note, chartGrid, procs);
+    h(
+      'div',
+      { class: 'page-head' },
+      h('div', {}, h('div', { class: 'title-row' }, title, chip), meta),
+      h('div', { class: 'spacer' }),
+      picker.el,
+    ),
+    modeNote,
+    note,
+    chartGrid,
+    procs,
+  );
   root.append(body);
 
-  const overlays = (): Overlays => ({ forecast: [...data.get('forecast')!.values()], anomaly: [...data.get('anomaly')!.values()], horizons, thresholds });
+  const overlays = (): Overlays => ({
+    forecast: [...data.get('forecast')!.values()],
+    anomaly: [...data.get('anomaly')!.values()],
+    horizons,
+    thresholds,
+  });
   const draw = () => {
     const win = range.live ? undefined : { from: range.from, to: range.to };
     for (const spec of CHARTS) charts.get(spec.panel)!.set(chartContent(spec, [...data.get(spec.panel)!.values()], overlays(), win));
-    clear(procs,
+    clear(
+      procs,
       processTable('Top processes by CPU', [...data.get('processesCpu')!.values()], (v) => pct(v), 'processesCpu'),
-      processTable('Top processes by memory', [...data.get('processesMemory')!.values()], (v) => bytes(v), 'processesMemory'));
+      processTable('Top processes by memory', [...data.get('processesMemory')!.values()], (v) => bytes(v), 'processesMemory'),
+    );
     const errs = [...panelErrors.entries()];
-    clear(note, errs.length ? h('div', { class: 'note warn', text: `Some charts could not be read: ${errs.map(([p, e]) => `${p}: ${e}`).join('; ')}` }) : null);
+    clear(
+      note,
+      errs.length
+        ? h('div', { class: 'note warn', text: `Some charts could not be read: ${errs.map(([p, e]) => `${p}: ${e}`).join('; ')}` })
+        : null,
+    );
   };
 
   const setPanels = (panels: PanelData[], replace: boolean) => {
@@ -135,27 +199,36 @@ export function mountServer({ root, params, query }: RouteContext): Page {
     const { from, to } = range;
     const st = stepFor(to - from, 1000, step);
     modeNote.textContent = `History ${clock(from * 1000)} → ${clock(to * 1000)}, a point every ${st} s. Press Live to return to live data.`;
-    await Promise.all(PANELS.map(async (p) => {
-      const expr = exprs.get(p);
-      if (!expr) return;
-      try {
-        let series: SeriesData[];
-        if (p === 'processesCpu' || p === 'processesMemory') {
-          const d = await instantQuery(expr, to, ac.signal);
-          series = d.resultType === 'vector' ? d.result.map((r) => ({ id: JSON.stringify(r.metric), labels: r.metric, points: [[r.value[0], Number(r.value[1])]] })) : [];
-        } else {
-          const res = await rangeQuery(expr, from, to, st, ac.signal);
-          series = res.map((r) => ({ id: JSON.stringify(r.metric), labels: r.metric, points: r.values.map(([t, v]) => [t, Number.isFinite(Number(v)) ? Number(v) : null]) }));
+    await Promise.all(
+      PANELS.map(async (p) => {
+        const expr = exprs.get(p);
+        if (!expr) return;
+        try {
+          let series: SeriesData[];
+          if (p === 'processesCpu' || p === 'processesMemory') {
+            const d = await instantQuery(expr, to, ac.signal);
+            series =
+              d.resultType === 'vector'
+                ? d.result.map((r) => ({ id: JSON.stringify(r.metric), labels: r.metric, points: [[r.value[0], Number(r.value[1])]] }))
+                : [];
+          } else {
+            const res = await rangeQuery(expr, from, to, st, ac.signal);
+            series = res.map((r) => ({
+              id: JSON.stringify(r.metric),
+              labels: r.metric,
+              points: r.values.map(([t, v]) => [t, Number.isFinite(Number(v)) ? Number(v) : null]),
+            }));
+          }
+          if (ac.signal.aborted) return;
+          const m = data.get(p)!;
+          m.clear();
+          for (const x of series) m.set(x.id, x);
+          panelErrors.delete(p);
+        } catch (err) {
+          if ((err as Error).name !== 'AbortError') panelErrors.set(p, (err as ApiError).message);
         }
-        if (ac.signal.aborted) return;
-        const m = data.get(p)!;
-        m.clear();
-        for (const x of series) m.set(x.id, x);
-        panelErrors.delete(p);
-      } catch (err) {
-        if ((err as Error).name !== 'AbortError') panelErrors.set(p, (err as ApiError).message);
-      }
-    }));
+      }),
+    );
     if (!ac.signal.aborted && !destroyed) draw();
   }
 
@@ -190,23 +263,35 @@ export function mountServer({ root, params, query }: RouteContext): Page {
     chip.className = `chip ${st.cls}`;
     chip.textContent = st.text;
     title.textContent = sv.hostname ?? instance;
-    meta.textContent = [sv.hostname ? instance : undefined, sv.job, sv.os, sv.health === 'down' ? sv.lastError : undefined].filter(Boolean).join(' · ');
+    meta.textContent = [sv.hostname ? instance : undefined, sv.job, sv.os, sv.health === 'down' ? sv.lastError : undefined]
+      .filter(Boolean)
+      .join(' · ');
   };
   const refreshServer = () => api<ServersPayload>('/api/v1/servers').then(showServer, (err) => clear(note, errorNote(err)));
   void refreshServer();
   const serverTimer = setInterval(refreshServer, 15_000);
   // Rules give the forecasts' horizons (legend) and the threshold lines drawn on the charts of their metric.
-  api<{ rules: Array<{ id: string; kind: string; expr: string; enabled: boolean; horizon?: string; op?: string; value?: number }> }>('/api/analytics/v1/rules').then((r) => {
-    for (const rule of r.rules) {
-      if (rule.horizon) horizons.set(rule.id, String(rule.horizon));
-      if (rule.kind === 'threshold' && rule.enabled && typeof rule.value === 'number' && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(rule.expr.trim())) {
-        const list = thresholds.get(rule.expr.trim()) ?? [];
-        list.push({ value: rule.value, label: `${rule.id} ${rule.op ?? '>'} ${rule.value}` });
-        thresholds.set(rule.expr.trim(), list);
+  api<{ rules: Array<{ id: string; kind: string; expr: string; enabled: boolean; horizon?: string; op?: string; value?: number }> }>(
+    '/api/analytics/v1/rules',
+  ).then(
+    (r) => {
+      for (const rule of r.rules) {
+        if (rule.horizon) horizons.set(rule.id, String(rule.horizon));
+        if (
+          rule.kind === 'threshold' &&
+          rule.enabled &&
+          typeof rule.value === 'number' &&
+          /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(rule.expr.trim())
+        ) {
+          const list = thresholds.get(rule.expr.trim()) ?? [];
+          list.push({ value: rule.value, label: `${rule.id} ${rule.op ?? '>'} ${rule.value}` });
+          thresholds.set(rule.expr.trim(), list);
+        }
       }
-    }
-    draw();
-  }, () => undefined);
+      draw();
+    },
+    () => undefined,
+  );
 
   draw();
   if (!range.live) modeNote.textContent = 'History: loading…';
