@@ -2,6 +2,7 @@ import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue } from '../../common/prometheus/types.js';
 import { InvalidParameterError } from '../errors.js';
 import { AnomalyDetector } from '../models/anomaly-detector.js';
+import { rangePieces } from '../query/range-pieces.js';
 import type { Observation } from './alert-state.js';
 import { anomalyParamsSchema, outlierParamsSchema } from './detector-params.js';
 import { detectorDetails } from './detector-text.js';
@@ -35,19 +36,16 @@ export async function planAnomalyBacktest(
   const start = Math.floor((from - p.history) / p.step) * p.step;
   const end = Math.floor(to / p.step) * p.step;
   const points = Math.floor((end - start) / p.step) + 1;
-  // Prometheus answers at most 11,000 points per series: ask in chunks.
-  const chunk = 10_000 * p.step;
   const byTime = new Map<number, Observation[]>();
   const detectors = new Map<string, { d: AnomalyDetector; last: number; metricName?: string }>();
   let series = 0;
-  for (let a = start; a <= end; a += chunk + p.step) {
-    const res = await client.queryRange(rule.expr, a, Math.min(end, a + chunk), p.step, { signal });
-    if (res.data.result.length * points > MAX_WORK) {
+  for await (const result of rangePieces(client, rule.expr, start, end, p.step, signal)) {
+    if (result.length * points > MAX_WORK) {
       throw new InvalidParameterError(
-        `this backtest would run ${res.data.result.length} series over ${points} points; narrow the range, the history or the expression (at most ${MAX_WORK})`,
+        `this backtest would run ${result.length} series over ${points} points; narrow the range, the history or the expression (at most ${MAX_WORK})`,
       );
     }
-    for (const s of res.data.result) {
+    for (const s of result) {
       const { __name__: name, ...labels } = s.metric;
       const key = JSON.stringify(labels);
       let st = detectors.get(key);

@@ -1,6 +1,7 @@
 import type { PrometheusClient } from '../../common/prometheus/client.js';
 import { sampleValue } from '../../common/prometheus/types.js';
 import { AnomalyDetector } from '../models/anomaly-detector.js';
+import { rangePieces } from '../query/range-pieces.js';
 import type { ForecastOptions, SeasonalProfile } from '../models/forecast.js';
 import { seasonalProfile } from '../models/seasonal-profile.js';
 import { seriesKey } from './alert-state.js';
@@ -86,21 +87,22 @@ export async function seasonalReplay(
   const { step, history } = SEASONAL_HISTORY;
   const start = Math.floor((from - history) / step) * step;
   const end = Math.floor(to / step) * step;
-  const chunk = 10_000 * step;
   const points = new Map<string, Array<[number, number]>>();
-  for (let a = start; a <= end; a += chunk + step) {
-    const res = await client.queryRange(rule.expr, a, Math.min(end, a + chunk), step, { signal });
-    for (const r of res.data.result) {
+  let over: string | undefined;
+  for await (const result of rangePieces(client, rule.expr, start, end, step, signal)) {
+    for (const r of result) {
       const { __name__: _n, ...labels } = r.metric;
       const key = seriesKey(labels);
       const list = points.get(key) ?? points.set(key, []).get(key)!;
       for (const p of r.values) list.push([p[0], sampleValue(p)]);
     }
+    // Past the limit every series falls back to Theil–Sen: the rest of the history is not worth fetching or keeping.
+    if (points.size > SEASONAL_MAX_SERIES) {
+      over = `${points.size} series; the seasonal model keeps a history for at most ${SEASONAL_MAX_SERIES}`;
+      points.clear();
+      break;
+    }
   }
-  const over =
-    points.size > SEASONAL_MAX_SERIES
-      ? `${points.size} series; the seasonal model keeps a history for at most ${SEASONAL_MAX_SERIES}`
-      : undefined;
   const fed = new Map<string, { d: AnomalyDetector; next: number }>();
   return (t) => (labels, horizonSeconds, lookbackSeconds) => {
     if (over) return over;
