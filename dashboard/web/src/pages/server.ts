@@ -1,5 +1,6 @@
 import {
   HISTORY_POINTS,
+  SERVER_PANELS,
   type PanelData,
   type SeriesData,
   type Server,
@@ -19,20 +20,6 @@ import type { Page, RouteContext } from '../router';
 import { setQuery } from '../router';
 import { serverStatus } from './overview';
 import { CHARTS, chartContent, dropStale, mergeDelta, type Overlays, type PanelSeries } from './server-panels';
-
-const PANELS: ServerPanelId[] = [
-  'cpu',
-  'cpuCores',
-  'memory',
-  'disk',
-  'networkIn',
-  'networkOut',
-  'load',
-  'forecast',
-  'anomaly',
-  'processesCpu',
-  'processesMemory',
-];
 
 /** Rows of each top-processes table. */
 const PROCESS_ROWS = 10;
@@ -77,7 +64,7 @@ export function mountServer({ root, params, query }: RouteContext): Page {
   const view = { view: 'server' as const, instance };
   const key = `server:${instance}`;
   let range: TimeRange = parseRange(query);
-  const data = new Map<ServerPanelId, PanelSeries>(PANELS.map((p) => [p, new Map()]));
+  const data = new Map<ServerPanelId, PanelSeries>(SERVER_PANELS.map((p) => [p, new Map()]));
   const exprs = new Map<ServerPanelId, string>();
   const panelErrors = new Map<ServerPanelId, string>();
   let seq = -1;
@@ -200,7 +187,7 @@ export function mountServer({ root, params, query }: RouteContext): Page {
     const st = stepFor(to - from, 1000, step);
     modeNote.textContent = `History ${clock(from * 1000)} → ${clock(to * 1000)}, a point every ${st} s. Press Live to return to live data.`;
     await Promise.all(
-      PANELS.map(async (p) => {
+      SERVER_PANELS.map(async (p) => {
         const expr = exprs.get(p);
         if (!expr) return;
         try {
